@@ -1,0 +1,79 @@
+package io.pistil.arbiter;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * How to start a child JVM: which {@code java}, which class path, and what the children share with
+ * the arbiter.
+ *
+ * @param javaExecutable the {@code java} binary, normally the arbiter's own
+ * @param classPath the class path
+ * @param executableJar whether the class path is a Spring Boot executable jar, whose nested jars
+ * only Spring Boot's launcher can read
+ * @param applicationClass the application's main configuration class, or null
+ * @param profiles the arbiter's active profiles
+ * @param environment the environment every child starts from
+ */
+public record LaunchSettings(Path javaExecutable, String classPath, boolean executableJar, String applicationClass,
+		List<String> profiles, Map<String, String> environment) {
+
+	static final String CHILD_MAIN = "io.pistil.child.ChildMain";
+
+	public LaunchSettings {
+		profiles = List.copyOf(profiles);
+		environment = Map.copyOf(environment);
+	}
+
+	/**
+	 * Settings for children of this JVM: its {@code java}, class path and environment.
+	 * @param applicationClass the application's main configuration class, or null
+	 * @param profiles the active profiles
+	 * @return the launch settings
+	 */
+	public static LaunchSettings ofCurrentJvm(String applicationClass, List<String> profiles) {
+		String classPath = System.getProperty("java.class.path");
+		boolean executableJar = classPath.endsWith(".jar") && !classPath.contains(java.io.File.pathSeparator)
+				&& isLoadedBySpringBootLauncher();
+		return new LaunchSettings(Path.of(System.getProperty("java.home"), "bin", "java"), classPath, executableJar,
+				applicationClass, profiles, System.getenv());
+	}
+
+	private static boolean isLoadedBySpringBootLauncher() {
+		ClassLoader loader = LaunchSettings.class.getClassLoader();
+		return loader != null && loader.getClass().getName().startsWith("org.springframework.boot.loader.");
+	}
+
+	/**
+	 * Returns the class path for children: the arbiter's own, or an executable jar unpacked into the
+	 * run directory.
+	 * @param runDirectory the arbiter's run directory
+	 * @return the class path
+	 */
+	String childClassPath(Path runDirectory) {
+		return this.executableJar ? ExecutableJar.unpack(Path.of(this.classPath), runDirectory.resolve("app"))
+				: this.classPath;
+	}
+
+	/**
+	 * Builds the JVM's arguments for one child: JVM options, class path, main class, then the child's
+	 * own arguments.
+	 * @param spec the pool's spec
+	 * @param child what the child is told
+	 * @param childClassPath the class path of the children (see {@link #childClassPath(Path)})
+	 * @return the arguments after the {@code java} binary
+	 */
+	static List<String> jvmArguments(WorkerSpec spec, ChildArguments child, String childClassPath) {
+		List<String> arguments = new ArrayList<>(spec.jvmOptions());
+		// Names the worker in ps and jcmd output.
+		arguments.add("-Dpistil.worker=" + child.workerName());
+		arguments.add("-cp");
+		arguments.add(childClassPath);
+		arguments.add(CHILD_MAIN);
+		arguments.addAll(child.toArguments());
+		return arguments;
+	}
+
+}

@@ -1,0 +1,61 @@
+package io.pistil.arbiter;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+import io.pistil.worker.ContextMode;
+
+/**
+ * Everything the arbiter needs to run one pool: which worker, how many, and how to supervise them.
+ * Validated on construction, so a pool never starts half-configured.
+ *
+ * @param name the pool name
+ * @param workerClass fully qualified class name of the {@code Worker}
+ * @param beanName the bean to take from a {@link ContextMode#FULL full} context, or null for the
+ * bean of {@code workerClass}
+ * @param workers how many workers to keep running
+ * @param timeout how long a ready worker may stay silent before it counts as hung
+ * @param bootTimeout how long a worker may take to become ready
+ * @param gracefulTimeout how long a worker may take to stop once asked to
+ * @param pause pause between two calls of {@code handle} in the default loop
+ * @param context which context the child starts
+ * @param jvmOptions options for the child JVM
+ * @param environment environment variables added to the child's
+ * @param args free-form settings handed to the worker
+ */
+public record WorkerSpec(String name, String workerClass, String beanName, int workers, Duration timeout,
+		Duration bootTimeout, Duration gracefulTimeout, Duration pause, ContextMode context, List<String> jvmOptions,
+		Map<String, String> environment, Map<String, String> args) {
+
+	public WorkerSpec {
+		if (name == null || !name.matches("[A-Za-z0-9][A-Za-z0-9_.-]*")) {
+			throw new InvalidSpecException(String.valueOf(name), "name", name,
+					"must start with a letter or digit and hold only letters, digits, '.', '_' and '-'");
+		}
+		if (workerClass == null || workerClass.isBlank()) {
+			throw new InvalidSpecException(name, "worker-class", workerClass, "is required");
+		}
+		if (workers < 0) {
+			throw new InvalidSpecException(name, "workers", workers, "must be 0 or more");
+		}
+		requirePositive(name, "timeout", timeout);
+		requirePositive(name, "boot-timeout", bootTimeout);
+		requirePositive(name, "graceful-timeout", gracefulTimeout);
+		if (pause == null || pause.isNegative()) {
+			throw new InvalidSpecException(name, "pause", pause, "must be zero or more");
+		}
+		Objects.requireNonNull(context, "context");
+		jvmOptions = List.copyOf(jvmOptions);
+		environment = Map.copyOf(environment);
+		args = Map.copyOf(args);
+	}
+
+	private static void requirePositive(String pool, String property, Duration value) {
+		if (value == null || value.isZero() || value.isNegative()) {
+			throw new InvalidSpecException(pool, property, value, "must be more than zero");
+		}
+	}
+
+}

@@ -1,0 +1,216 @@
+package io.pistil.autoconfigure;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+import io.pistil.worker.ContextMode;
+
+/**
+ * Configuration of pistil's arbiter and pools.
+ */
+@ConfigurationProperties("pistil")
+public class PistilProperties {
+
+	/**
+	 * Whether to run the arbiter and its pools.
+	 */
+	private boolean enabled = true;
+
+	/**
+	 * How long workers get to finish after SIGTERM before they are killed, for pools that set no
+	 * graceful-timeout of their own.
+	 */
+	private Duration gracefulTimeout = Duration.ofSeconds(30);
+
+	/**
+	 * Whether the arbiter handles SIGTERM (graceful stop, exit code 0) and SIGINT (quick stop) itself.
+	 */
+	private boolean handleSignals = true;
+
+	/**
+	 * Pools by name: each entry overrides the @PistilWorker pool of that name or declares a pool of its
+	 * own.
+	 */
+	private final Map<String, Pool> workers = new LinkedHashMap<>();
+
+	public boolean isEnabled() {
+		return this.enabled;
+	}
+
+	public void setEnabled(boolean enabled) {
+		this.enabled = enabled;
+	}
+
+	public Duration getGracefulTimeout() {
+		return this.gracefulTimeout;
+	}
+
+	public void setGracefulTimeout(Duration gracefulTimeout) {
+		this.gracefulTimeout = gracefulTimeout;
+	}
+
+	public boolean isHandleSignals() {
+		return this.handleSignals;
+	}
+
+	public void setHandleSignals(boolean handleSignals) {
+		this.handleSignals = handleSignals;
+	}
+
+	public Map<String, Pool> getWorkers() {
+		return this.workers;
+	}
+
+	/**
+	 * One pool. Unset values come from the pool's @PistilWorker annotation, then from the defaults.
+	 */
+	public static class Pool {
+
+		/**
+		 * Fully qualified name of the Worker class, for a pool not declared by @PistilWorker.
+		 */
+		private String workerClass;
+
+		/**
+		 * Name of a Worker bean of the application whose class the pool runs, for a pool not declared
+		 * by @PistilWorker.
+		 */
+		private String bean;
+
+		/**
+		 * Number of workers to keep running. Defaults to the annotation's value, or 1.
+		 */
+		private Integer workers;
+
+		/**
+		 * Heartbeat timeout: a ready worker silent for longer prints a thread dump, is killed and
+		 * replaced. Defaults to the annotation's value, or 30s.
+		 */
+		private Duration timeout;
+
+		/**
+		 * How long a worker may take to start its context and become ready. Defaults to 60s.
+		 */
+		private Duration bootTimeout;
+
+		/**
+		 * How long a worker gets to finish after SIGTERM before it is killed. Defaults to
+		 * pistil.graceful-timeout.
+		 */
+		private Duration gracefulTimeout;
+
+		/**
+		 * Pause between two calls of handle() in the default worker loop. Defaults to the annotation's
+		 * value, or 100ms.
+		 */
+		private Duration pause;
+
+		/**
+		 * Which Spring context the workers start: 'slim' (the worker and what it imports) or 'full'
+		 * (the whole application without web server). Defaults to the annotation's value, or slim.
+		 */
+		private ContextMode context;
+
+		/**
+		 * Options for the worker JVMs, e.g. -Xmx64m. Replace the annotation's when set.
+		 */
+		private List<String> jvmOptions;
+
+		/**
+		 * Environment variables added to the workers' environment.
+		 */
+		private final Map<String, String> env = new LinkedHashMap<>();
+
+		/**
+		 * Free-form settings handed to the workers (WorkerContext.args()), added to the annotation's.
+		 */
+		private final Map<String, String> args = new LinkedHashMap<>();
+
+		public String getWorkerClass() {
+			return this.workerClass;
+		}
+
+		public void setWorkerClass(String workerClass) {
+			this.workerClass = workerClass;
+		}
+
+		public String getBean() {
+			return this.bean;
+		}
+
+		public void setBean(String bean) {
+			this.bean = bean;
+		}
+
+		public Integer getWorkers() {
+			return this.workers;
+		}
+
+		public void setWorkers(Integer workers) {
+			this.workers = workers;
+		}
+
+		public Duration getTimeout() {
+			return this.timeout;
+		}
+
+		public void setTimeout(Duration timeout) {
+			this.timeout = timeout;
+		}
+
+		public Duration getBootTimeout() {
+			return this.bootTimeout;
+		}
+
+		public void setBootTimeout(Duration bootTimeout) {
+			this.bootTimeout = bootTimeout;
+		}
+
+		public Duration getGracefulTimeout() {
+			return this.gracefulTimeout;
+		}
+
+		public void setGracefulTimeout(Duration gracefulTimeout) {
+			this.gracefulTimeout = gracefulTimeout;
+		}
+
+		public Duration getPause() {
+			return this.pause;
+		}
+
+		public void setPause(Duration pause) {
+			this.pause = pause;
+		}
+
+		public ContextMode getContext() {
+			return this.context;
+		}
+
+		public void setContext(ContextMode context) {
+			this.context = context;
+		}
+
+		public List<String> getJvmOptions() {
+			return this.jvmOptions;
+		}
+
+		public void setJvmOptions(List<String> jvmOptions) {
+			this.jvmOptions = (jvmOptions != null) ? new ArrayList<>(jvmOptions) : null;
+		}
+
+		public Map<String, String> getEnv() {
+			return this.env;
+		}
+
+		public Map<String, String> getArgs() {
+			return this.args;
+		}
+
+	}
+
+}

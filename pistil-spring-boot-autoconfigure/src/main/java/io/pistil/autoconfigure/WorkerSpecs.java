@@ -1,0 +1,138 @@
+package io.pistil.autoconfigure;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.springframework.beans.factory.ListableBeanFactory;
+import org.springframework.boot.convert.DurationStyle;
+import org.springframework.util.ClassUtils;
+
+import io.pistil.arbiter.InvalidSpecException;
+import io.pistil.arbiter.WorkerSpec;
+import io.pistil.worker.ContextMode;
+import io.pistil.worker.Worker;
+
+/**
+ * Builds each pool's {@link WorkerSpec} from its {@code @PistilWorker} annotation and its
+ * {@code pistil.workers.<name>} properties: a property wins over the annotation, the annotation over
+ * the default.
+ */
+final class WorkerSpecs {
+
+	static final int DEFAULT_WORKERS = 1;
+
+	static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+
+	static final Duration DEFAULT_BOOT_TIMEOUT = Duration.ofSeconds(60);
+
+	static final Duration DEFAULT_PAUSE = Duration.ofMillis(100);
+
+	private final PistilProperties properties;
+
+	private final Map<String, DeclaredWorker> declared;
+
+	private final ListableBeanFactory beanFactory;
+
+	private final ClassLoader classLoader;
+
+	WorkerSpecs(PistilProperties properties, Map<String, DeclaredWorker> declared, ListableBeanFactory beanFactory,
+			ClassLoader classLoader) {
+		this.properties = properties;
+		this.declared = declared;
+		this.beanFactory = beanFactory;
+		this.classLoader = classLoader;
+	}
+
+	List<WorkerSpec> resolve() {
+		Set<String> names = new LinkedHashSet<>(this.declared.keySet());
+		names.addAll(this.properties.getWorkers().keySet());
+		List<WorkerSpec> specs = new ArrayList<>();
+		for (String name : names) {
+			specs.add(resolve(name, this.declared.get(name), this.properties.getWorkers().get(name)));
+		}
+		return specs;
+	}
+
+	private WorkerSpec resolve(String name, DeclaredWorker declared, PistilProperties.Pool pool) {
+		PistilProperties.Pool configured = (pool != null) ? pool : new PistilProperties.Pool();
+		ContextMode context = first(configured.getContext(), (declared != null) ? declared.context() : null,
+				ContextMode.SLIM);
+		String beanName = (configured.getBean() != null) ? configured.getBean()
+				: (declared != null) ? declared.beanName() : null;
+		Map<String, String> args = new LinkedHashMap<>((declared != null) ? declared.args() : Map.of());
+		args.putAll(configured.getArgs());
+		return new WorkerSpec(name, workerClass(name, declared, configured), (context == ContextMode.FULL) ? beanName : null,
+				first(configured.getWorkers(), (declared != null) ? declared.workers() : null, DEFAULT_WORKERS),
+				first(configured.getTimeout(), annotationDuration(declared, name, "timeout"), DEFAULT_TIMEOUT),
+				first(configured.getBootTimeout(), null, DEFAULT_BOOT_TIMEOUT),
+				first(configured.getGracefulTimeout(), null, this.properties.getGracefulTimeout()),
+				first(configured.getPause(), annotationDuration(declared, name, "pause"), DEFAULT_PAUSE), context,
+				first(configured.getJvmOptions(), (declared != null) ? declared.jvmOptions() : null, List.of()),
+				configured.getEnv(), args);
+	}
+
+	private String workerClass(String name, DeclaredWorker declared, PistilProperties.Pool configured) {
+		String className;
+		String property = "worker-class";
+		if (configured.getWorkerClass() != null) {
+			className = configured.getWorkerClass();
+		}
+		else if (configured.getBean() != null) {
+			property = "bean";
+			if (!this.beanFactory.containsBean(configured.getBean())) {
+				throw new InvalidSpecException(name, property, configured.getBean(), "there is no bean with this name");
+			}
+			Class<?> type = this.beanFactory.getType(configured.getBean(), false);
+			className = (type != null) ? ClassUtils.getUserClass(type).getName() : null;
+		}
+		else if (declared != null) {
+			className = declared.className();
+		}
+		else {
+			throw new InvalidSpecException(name, property, null,
+					"a pool needs a worker: set worker-class or bean, or annotate a Worker with @PistilWorker(name = \""
+							+ name + "\")");
+		}
+		Class<?> type;
+		try {
+			type = ClassUtils.forName(className, this.classLoader);
+		}
+		catch (ClassNotFoundException | LinkageError ex) {
+			throw new InvalidSpecException(name, property, className, "class not found");
+		}
+		if (!Worker.class.isAssignableFrom(type)) {
+			throw new InvalidSpecException(name, property, className, "does not implement " + Worker.class.getName());
+		}
+		return className;
+	}
+
+	private static Duration annotationDuration(DeclaredWorker declared, String pool, String attribute) {
+		if (declared == null) {
+			return null;
+		}
+		String value = attribute.equals("timeout") ? declared.timeout() : declared.pause();
+		try {
+			return DurationStyle.detectAndParse(value);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new InvalidSpecException(pool, attribute, value,
+					"@PistilWorker(" + attribute + ") must be a duration such as 30s or 500ms");
+		}
+	}
+
+	@SafeVarargs
+	private static <T> T first(T... candidates) {
+		for (T candidate : candidates) {
+			if (candidate != null) {
+				return candidate;
+			}
+		}
+		return null;
+	}
+
+}

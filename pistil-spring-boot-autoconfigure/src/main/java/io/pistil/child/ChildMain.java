@@ -1,0 +1,150 @@
+package io.pistil.child;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.Arrays;
+import java.util.IdentityHashMap;
+import java.util.Map;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import sun.misc.Signal;
+
+import org.springframework.boot.Banner;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.util.ClassUtils;
+
+import io.pistil.arbiter.ChildArguments;
+import io.pistil.arbiter.Scoreboard;
+import io.pistil.worker.ContextMode;
+import io.pistil.worker.Worker;
+
+/**
+ * The main class of a worker's child JVM: starts the worker's Spring context, runs the worker until
+ * it is told to stop or its arbiter is gone, and reports to the arbiter through its scoreboard slot.
+ *
+ * <p>Exit codes: 0 after a requested stop, 1 when the worker failed, {@value #BOOT_ERROR} when its
+ * context failed to start.
+ */
+public final class ChildMain {
+
+	/** Exit code of a child whose context failed to start, as in gunicorn. */
+	public static final int BOOT_ERROR = 3;
+
+	/** How long an orphaned child gives its worker to finish before it halts. */
+	private static final long ORPHAN_GRACE_MILLIS = 600;
+
+	private static final int REPORTED_FRAMES = 12;
+
+	private static final Log logger = LogFactory.getLog(ChildMain.class);
+
+	private ChildMain() {
+	}
+
+	public static void main(String[] args) throws Exception {
+		ChildArguments arguments = ChildArguments.parse(args);
+		if (!ParentWatch.isParent(arguments.arbiterPid())) {
+			System.err.println("pistil: arbiter " + arguments.arbiterPid() + " is gone; not starting");
+			System.exit(1);
+		}
+		Scoreboard.Slot slot = Scoreboard.open(ChildArguments.scoreboard(arguments.runDirectory()))
+			.slot(arguments.slot());
+		slot.begin(ProcessHandle.current().pid());
+		ChildWorkerContext context = new ChildWorkerContext(arguments, slot);
+		// TERM and INT end the loop after the current handle(); the JVM's own handling would exit at once.
+		Signal.handle(new Signal("TERM"), (signal) -> context.requestStop());
+		Signal.handle(new Signal("INT"), (signal) -> context.requestStop());
+		ParentWatch.start(arguments.arbiterPid(), () -> {
+			System.err.println("pistil: arbiter " + arguments.arbiterPid() + " is gone; exiting");
+			context.requestStop();
+			haltAfter(ORPHAN_GRACE_MILLIS);
+		});
+		ConfigurableApplicationContext applicationContext;
+		Worker worker;
+		try {
+			applicationContext = startContext(arguments);
+			worker = (arguments.beanName() != null) ? applicationContext.getBean(arguments.beanName(), Worker.class)
+					: (Worker) applicationContext.getBean(workerClass(arguments));
+		}
+		catch (Throwable ex) {
+			reportBootError(arguments, ex);
+			System.exit(BOOT_ERROR);
+			return;
+		}
+		slot.state(Scoreboard.READY);
+		int exitCode = 0;
+		try {
+			worker.run(context);
+		}
+		catch (Throwable ex) {
+			logger.error("pistil: worker " + arguments.workerName() + " failed", ex);
+			exitCode = 1;
+		}
+		slot.state(Scoreboard.STOPPING);
+		applicationContext.close();
+		System.exit(exitCode);
+	}
+
+	private static ConfigurableApplicationContext startContext(ChildArguments arguments) throws ClassNotFoundException {
+		// System properties outrank the application's own files: a child never runs an arbiter or a web server.
+		System.setProperty("pistil.enabled", "false");
+		System.setProperty("spring.main.web-application-type", "none");
+		// Warming up validation, Jackson and friends on a spare thread only steals CPU from sibling children.
+		System.setProperty("spring.backgroundpreinitializer.ignore", "true");
+		Class<?> source;
+		if (arguments.context() == ContextMode.FULL) {
+			if (arguments.applicationClass() == null) {
+				throw new IllegalStateException("context: full needs the application's @SpringBootApplication class");
+			}
+			source = ClassUtils.forName(arguments.applicationClass(), ChildMain.class.getClassLoader());
+		}
+		else {
+			source = workerClass(arguments);
+		}
+		SpringApplication application = new SpringApplication(source);
+		application.setWebApplicationType(WebApplicationType.NONE);
+		application.setBannerMode(Banner.Mode.OFF);
+		application.setLogStartupInfo(false);
+		application.setAdditionalProfiles(arguments.profiles().toArray(String[]::new));
+		return application.run();
+	}
+
+	private static Class<?> workerClass(ChildArguments arguments) throws ClassNotFoundException {
+		return ClassUtils.forName(arguments.workerClass(), ChildMain.class.getClassLoader());
+	}
+
+	/** Leaves the arbiter the exception's causes and where the root one was thrown. */
+	private static void reportBootError(ChildArguments arguments, Throwable failure) {
+		StringBuilder report = new StringBuilder();
+		Map<Throwable, Boolean> seen = new IdentityHashMap<>();
+		Throwable root = failure;
+		for (Throwable cause = failure; cause != null && seen.put(cause, true) == null; cause = cause.getCause()) {
+			report.append((cause == failure) ? "" : "Caused by: ").append(cause).append('\n');
+			root = cause;
+		}
+		Arrays.stream(root.getStackTrace()).limit(REPORTED_FRAMES)
+			.forEach((frame) -> report.append("\tat ").append(frame).append('\n'));
+		System.err.println("pistil: worker " + arguments.workerName() + " failed to start: " + failure);
+		try {
+			Files.writeString(ChildArguments.bootError(arguments.runDirectory(), ProcessHandle.current().pid()),
+					report, StandardCharsets.UTF_8);
+		}
+		catch (IOException ex) {
+			System.err.println("pistil: cannot report the boot error to the arbiter: " + ex);
+		}
+	}
+
+	private static void haltAfter(long millis) {
+		try {
+			Thread.sleep(millis);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		Runtime.getRuntime().halt(1);
+	}
+
+}
