@@ -37,7 +37,7 @@ public final class ChildMain {
 	/** How long an orphaned child gives its worker to finish before it halts. */
 	private static final long ORPHAN_GRACE_MILLIS = 600;
 
-	private static final int REPORTED_FRAMES = 12;
+	private static final int REPORTED_FRAMES = 6;
 
 	private static final Log logger = LogFactory.getLog(ChildMain.class);
 

@@ -1,0 +1,229 @@
+package io.pistil.it;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
+
+import io.pistil.process.ProcessControl;
+import io.pistil.process.UnixSignal;
+
+
+
+/**
+ * An arbiter application running in a JVM of its own, as a user would run it: the test reads its
+ * output, signals it and its workers by pid, and on {@link #close()} kills what it started.
+ */
+public final class ArbiterProcess implements AutoCloseable {
+
+	private static final Pattern SPAWNED = Pattern.compile("worker (\\S+)\\.(\\d+) \\(pid (\\d+)\\) spawned");
+
+	private static final ProcessControl processes = ProcessControl.load();
+
+	private final Process process;
+
+	private final List<String> lines = new CopyOnWriteArrayList<>();
+
+	private final Thread reader;
+
+	private ArbiterProcess(List<String> command) {
+		try {
+			ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+			this.process = builder.start();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		this.reader = new Thread(this::read, "arbiter-output-" + this.process.pid());
+		this.reader.setDaemon(true);
+		this.reader.start();
+	}
+
+	/**
+	 * Starts a main class with this JVM's class path.
+	 * @param mainClass the application
+	 * @param arguments its arguments
+	 * @return the running application
+	 */
+	public static ArbiterProcess start(Class<?> mainClass, String... arguments) {
+		List<String> command = new ArrayList<>(List.of(java(), "-Xmx256m", "-cp",
+				System.getProperty("java.class.path"), mainClass.getName()));
+		command.addAll(List.of(arguments));
+		return new ArbiterProcess(command);
+	}
+
+	/**
+	 * Starts an executable jar.
+	 * @param jar the jar
+	 * @param arguments its arguments
+	 * @return the running application
+	 */
+	public static ArbiterProcess startJar(Path jar, String... arguments) {
+		List<String> command = new ArrayList<>(List.of(java(), "-Xmx256m", "-jar", jar.toString()));
+		command.addAll(List.of(arguments));
+		return new ArbiterProcess(command);
+	}
+
+	private static String java() {
+		return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+	}
+
+	private void read() {
+		try (BufferedReader output = new BufferedReader(
+				new InputStreamReader(this.process.getInputStream(), StandardCharsets.UTF_8))) {
+			String line;
+			while ((line = output.readLine()) != null) {
+				this.lines.add(line);
+				System.out.println("arbiter " + this.process.pid() + " | " + line);
+			}
+		}
+		catch (IOException ex) {
+			// The process is gone.
+		}
+	}
+
+	public long pid() {
+		return this.process.pid();
+	}
+
+	public List<String> lines() {
+		return List.copyOf(this.lines);
+	}
+
+	public String output() {
+		return String.join("\n", this.lines);
+	}
+
+	/** Waits for a line and returns it. */
+	public String awaitLine(Predicate<String> line, Duration timeout) {
+		try {
+			Awaitility.await().atMost(timeout).pollInterval(Duration.ofMillis(50))
+				.until(() -> this.lines.stream().anyMatch(line) || !this.process.isAlive() && drained());
+		}
+		catch (ConditionTimeoutException ex) {
+			throw new AssertionError("No such line within " + timeout + " in:\n" + output(), ex);
+		}
+		return this.lines.stream().filter(line).findFirst()
+			.orElseThrow(() -> new AssertionError("No such line; the application exited:\n" + output()));
+	}
+
+	/** Waits for a condition, failing with the application's output. */
+	public void await(String what, Duration timeout, Callable<Boolean> condition) {
+		try {
+			Awaitility.await().atMost(timeout).pollInterval(Duration.ofMillis(50)).until(condition);
+		}
+		catch (ConditionTimeoutException ex) {
+			throw new AssertionError("Not " + what + " within " + timeout + "; output:\n" + output(), ex);
+		}
+	}
+
+	private boolean drained() throws InterruptedException {
+		this.reader.join(2000);
+		return true;
+	}
+
+	/** Waits until every pool has logged that it is ready. */
+	public void awaitReady(Duration timeout) {
+		awaitLine((line) -> line.contains("pistil arbiter (pid " + pid() + ") ready"), timeout);
+	}
+
+	/** The live workers of a pool, by number, as the arbiter's children show them. */
+	public Map<Integer, Long> workers(String pool) {
+		Map<Integer, Long> workers = new TreeMap<>();
+		ProcessHandle.of(pid()).ifPresent((arbiter) -> arbiter.children().forEach((child) -> {
+			String name = workerName(child);
+			if (name != null && name.startsWith(pool + ".") && child.isAlive()) {
+				workers.put(Integer.parseInt(name.substring(pool.length() + 1)), child.pid());
+			}
+		}));
+		return workers;
+	}
+
+	private static String workerName(ProcessHandle process) {
+		return commandLine(process.pid()).stream()
+			.filter((argument) -> argument.startsWith("-Dpistil.worker="))
+			.map((argument) -> argument.substring("-Dpistil.worker=".length()))
+			.findFirst().orElse(null);
+	}
+
+	/** A process's arguments, read from procfs: ProcessHandle.Info drops long command lines. */
+	private static List<String> commandLine(long pid) {
+		try {
+			String cmdline = Files.readString(Path.of("/proc", Long.toString(pid), "cmdline"), StandardCharsets.UTF_8);
+			return List.of(cmdline.split("\0"));
+		}
+		catch (IOException ex) {
+			return List.of();
+		}
+	}
+
+	private boolean spawnedByThisArbiter(ProcessHandle process) {
+		return commandLine(process.pid()).contains("--arbiter-pid=" + pid());
+	}
+
+	/** Every worker pid the arbiter has logged as spawned. */
+	public Set<Long> spawnedPids() {
+		return this.lines.stream().map(SPAWNED::matcher).filter(Matcher::find)
+			.map((matcher) -> Long.parseLong(matcher.group(3))).collect(Collectors.toSet());
+	}
+
+	/** Processes still alive whose command line says this arbiter spawned them, wherever they are now. */
+	public List<ProcessHandle> remainingWorkers() {
+		return ProcessHandle.allProcesses().filter(this::spawnedByThisArbiter).toList();
+	}
+
+	public void signal(UnixSignal signal) {
+		processes.signal(pid(), signal);
+	}
+
+	public static void signal(long pid, UnixSignal signal) {
+		processes.signal(pid, signal);
+	}
+
+	public boolean isAlive() {
+		return this.process.isAlive();
+	}
+
+	/** Waits for the application to exit and returns its exit code. */
+	public int awaitExit(Duration timeout) throws InterruptedException {
+		if (!this.process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+			throw new AssertionError("The application did not exit within " + timeout);
+		}
+		this.reader.join(2000);
+		return this.process.exitValue();
+	}
+
+	/** Kills the application and every worker it spawned, by pid. */
+	@Override
+	public void close() {
+		List<ProcessHandle> workers = new ArrayList<>(this.process.descendants().toList());
+		this.process.destroyForcibly();
+		workers.addAll(remainingWorkers());
+		for (Long pid : spawnedPids()) {
+			ProcessHandle.of(pid).filter(this::spawnedByThisArbiter).ifPresent(workers::add);
+		}
+		workers.forEach(ProcessHandle::destroyForcibly);
+		Awaitility.await().atMost(Duration.ofSeconds(10))
+			.until(() -> !this.process.isAlive() && workers.stream().noneMatch(ProcessHandle::isAlive));
+	}
+
+}

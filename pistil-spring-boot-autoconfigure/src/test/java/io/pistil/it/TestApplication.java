@@ -1,0 +1,63 @@
+package io.pistil.it;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * An arbiter application for integration tests: no component scan, so each test declares its pools
+ * on the command line ({@code --pistil.workers.<name>.worker-class=...}).
+ */
+@SpringBootConfiguration
+@EnableAutoConfiguration
+public class TestApplication {
+
+	public static void main(String[] args) {
+		SpringApplication.run(TestApplication.class, args);
+	}
+
+	/**
+	 * Descriptors the arbiter holds open when it spawns: a file and a listening socket that no child
+	 * may inherit.
+	 */
+	@Bean(destroyMethod = "close")
+	@ConditionalOnProperty("test.canary-file")
+	Canary canary(org.springframework.core.env.Environment environment) {
+		return new Canary(Path.of(environment.getRequiredProperty("test.canary-file")));
+	}
+
+	static final class Canary implements AutoCloseable {
+
+		private final FileChannel file;
+
+		private final ServerSocket socket;
+
+		Canary(Path path) {
+			try {
+				this.file = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+				this.socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException(ex);
+			}
+		}
+
+		@Override
+		public void close() throws IOException {
+			this.file.close();
+			this.socket.close();
+		}
+
+	}
+
+}
