@@ -34,6 +34,8 @@ class ArbiterLifecycle implements SmartLifecycle {
 
 	private final AtomicBoolean exiting = new AtomicBoolean();
 
+	private volatile boolean started;
+
 	ArbiterLifecycle(Arbiter arbiter, ConfigurableApplicationContext context, boolean handleSignals) {
 		this.arbiter = arbiter;
 		this.context = context;
@@ -47,6 +49,7 @@ class ArbiterLifecycle implements SmartLifecycle {
 			handle("INT", true);
 		}
 		this.arbiter.start();
+		this.started = true;
 	}
 
 	private void handle(String name, boolean quick) {
@@ -64,6 +67,10 @@ class ArbiterLifecycle implements SmartLifecycle {
 		Thread thread = new Thread(() -> {
 			if (quick || !first) {
 				this.arbiter.stopQuickly();
+			}
+			else if (!this.started) {
+				// The context cannot close while its refresh waits for the workers: end that wait first.
+				this.arbiter.stop();
 			}
 			if (first) {
 				logger.info("pistil: SIG" + name + " received, shutting down");

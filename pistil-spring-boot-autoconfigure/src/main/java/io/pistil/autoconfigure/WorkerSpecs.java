@@ -63,7 +63,7 @@ final class WorkerSpecs {
 		ContextMode context = first(configured.getContext(), (declared != null) ? declared.context() : null,
 				ContextMode.SLIM);
 		String beanName = (configured.getBean() != null) ? configured.getBean()
-				: (declared != null) ? declared.beanName() : null;
+				: (declared != null && configured.getWorkerClass() == null) ? declared.beanName() : null;
 		Map<String, String> args = new LinkedHashMap<>((declared != null) ? declared.args() : Map.of());
 		args.putAll(configured.getArgs());
 		return new WorkerSpec(name, workerClass(name, declared, configured), (context == ContextMode.FULL) ? beanName : null,

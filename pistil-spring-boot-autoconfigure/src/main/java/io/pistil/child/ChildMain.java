@@ -3,8 +3,10 @@ package io.pistil.child;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
 
 import org.apache.commons.logging.Log;
@@ -94,17 +96,18 @@ public final class ChildMain {
 		System.setProperty("spring.main.web-application-type", "none");
 		// Warming up validation, Jackson and friends on a spare thread only steals CPU from sibling children.
 		System.setProperty("spring.backgroundpreinitializer.ignore", "true");
-		Class<?> source;
+		List<Class<?>> sources = new ArrayList<>();
 		if (arguments.context() == ContextMode.FULL) {
 			if (arguments.applicationClass() == null) {
 				throw new IllegalStateException("context: full needs the application's @SpringBootApplication class");
 			}
-			source = ClassUtils.forName(arguments.applicationClass(), ChildMain.class.getClassLoader());
+			sources.add(ClassUtils.forName(arguments.applicationClass(), ChildMain.class.getClassLoader()));
 		}
-		else {
-			source = workerClass(arguments);
+		if (arguments.beanName() == null) {
+			// A worker named by class only may not be a bean of the application.
+			sources.add(workerClass(arguments));
 		}
-		SpringApplication application = new SpringApplication(source);
+		SpringApplication application = new SpringApplication(sources.toArray(Class<?>[]::new));
 		application.setWebApplicationType(WebApplicationType.NONE);
 		application.setBannerMode(Banner.Mode.OFF);
 		application.setLogStartupInfo(false);

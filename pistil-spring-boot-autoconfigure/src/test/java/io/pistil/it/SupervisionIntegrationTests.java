@@ -9,6 +9,8 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterEach;
@@ -103,6 +105,28 @@ class SupervisionIntegrationTests {
 			.contains("worker slow.1 (pid " + slow + ") exited with code 0");
 		assertThat(workers).noneMatch((pid) -> ProcessHandle.of(pid).isPresent());
 		assertThat(this.arbiter.remainingWorkers()).isEmpty();
+	}
+
+	@Test
+	void slimAndFullChildrenReadTheApplicationsConfigurationAndProfiles() {
+		List<String> arguments = new ArrayList<>(pool("slim", EnvironmentWorker.class, 1));
+		arguments.addAll(pool("full", EnvironmentWorker.class, 1));
+		arguments.addAll(List.of("--pistil.workers.full.context=full", "--pistil.workers.slim.args.colour=blue",
+				"--spring.profiles.active=itprofile"));
+		this.arbiter = start(arguments, List.of());
+		this.arbiter.awaitReady(READY);
+
+		String slim = this.arbiter.awaitLine((line) -> line.startsWith("[slim.1 pid ") && line.contains("greeting="), READY);
+		String full = this.arbiter.awaitLine((line) -> line.startsWith("[full.1 pid ") && line.contains("greeting="), READY);
+		assertThat(slim).contains("greeting=hello from the itprofile profile").contains("args={colour=blue}");
+		assertThat(full).contains("greeting=hello from the itprofile profile");
+		assertThat(beanCount(full)).isGreaterThan(beanCount(slim) + 20);
+	}
+
+	private static int beanCount(String line) {
+		Matcher matcher = Pattern.compile("beans=(\\d+)").matcher(line);
+		assertThat(matcher.find()).isTrue();
+		return Integer.parseInt(matcher.group(1));
 	}
 
 	@Test
