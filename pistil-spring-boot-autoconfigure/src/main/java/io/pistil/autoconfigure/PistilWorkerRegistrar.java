@@ -27,11 +27,15 @@ public class PistilWorkerRegistrar implements BeanDefinitionRegistryPostProcesso
 			BeanDefinition definition = registry.getBeanDefinition(beanName);
 			if (definition instanceof AnnotatedBeanDefinition annotated
 					&& annotated.getMetadata().hasAnnotation(PistilWorker.class.getName())) {
-				DeclaredWorker worker = DeclaredWorker.of(beanName, annotated.getMetadata());
-				DeclaredWorker other = this.declared.putIfAbsent(worker.pool(), worker);
-				if (other != null) {
-					throw new InvalidSpecException(worker.pool(), "name", worker.pool(),
-							"both " + other.className() + " and " + worker.className() + " declare this pool");
+				// A @Bean method of a worker carries its class's metadata: it declares no pool, and like the
+				// worker it belongs to the children only.
+				if (annotated.getFactoryMethodMetadata() == null) {
+					DeclaredWorker worker = DeclaredWorker.of(beanName, annotated.getMetadata());
+					DeclaredWorker other = this.declared.putIfAbsent(worker.pool(), worker);
+					if (other != null) {
+						throw new InvalidSpecException(worker.pool(), "name", worker.pool(),
+								"both " + other.className() + " and " + worker.className() + " declare this pool");
+					}
 				}
 				registry.removeBeanDefinition(beanName);
 			}
