@@ -56,6 +56,8 @@ public final class Arbiter implements AutoCloseable {
 
 	private static final int SCOREBOARD_SLOTS = 1024;
 
+	private static final String RUN_DIRECTORY_PREFIX = "pistil-";
+
 	private enum State {
 
 		NEW, STARTING, RUNNING, STOPPING, STOPPED
@@ -135,7 +137,8 @@ public final class Arbiter implements AutoCloseable {
 			this.state = State.STARTING;
 		}
 		try {
-			this.runDirectory = Files.createTempDirectory("pistil-" + this.pid + "-");
+			deleteRunDirectoriesOfDeadArbiters();
+			this.runDirectory = Files.createTempDirectory(RUN_DIRECTORY_PREFIX + this.pid + "-");
 			this.scoreboard = Scoreboard.create(ChildArguments.scoreboard(this.runDirectory), SCOREBOARD_SLOTS);
 			this.childClassPath = this.launch.childClassPath(this.runDirectory);
 		}
@@ -445,16 +448,34 @@ public final class Arbiter implements AutoCloseable {
 	}
 
 	private void deleteRunDirectory() {
-		if (this.runDirectory == null) {
-			return;
+		if (this.runDirectory != null) {
+			deleteTree(this.runDirectory);
 		}
-		try (Stream<Path> files = Files.walk(this.runDirectory)) {
+	}
+
+	/** An arbiter killed by SIGKILL leaves its run directory behind: the next one removes it. */
+	private static void deleteRunDirectoriesOfDeadArbiters() throws IOException {
+		Path temporary = Path.of(System.getProperty("java.io.tmpdir"));
+		try (Stream<Path> entries = Files.list(temporary)) {
+			for (Path entry : entries.toList()) {
+				String[] parts = entry.getFileName().toString().split("-");
+				if (parts.length == 3 && (parts[0] + "-").equals(RUN_DIRECTORY_PREFIX) && parts[1].matches("\\d{1,10}")
+						&& ProcessHandle.of(Long.parseLong(parts[1])).isEmpty()
+						&& Files.exists(ChildArguments.scoreboard(entry))) {
+					deleteTree(entry);
+				}
+			}
+		}
+	}
+
+	private static void deleteTree(Path directory) {
+		try (Stream<Path> files = Files.walk(directory)) {
 			for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
 				Files.deleteIfExists(file);
 			}
 		}
 		catch (IOException ex) {
-			logger.warn("pistil: cannot delete " + this.runDirectory + ": " + ex);
+			logger.warn("pistil: cannot delete " + directory + ": " + ex);
 		}
 	}
 

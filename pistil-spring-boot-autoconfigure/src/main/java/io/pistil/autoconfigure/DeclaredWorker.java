@@ -15,7 +15,6 @@ import io.pistil.worker.PistilWorker;
  * A pool as a {@link PistilWorker @PistilWorker} annotation declares it.
  *
  * @param pool the pool name
- * @param beanName the name of the annotated bean
  * @param className the annotated class
  * @param workers the worker count
  * @param timeout the heartbeat timeout, unparsed
@@ -24,7 +23,7 @@ import io.pistil.worker.PistilWorker;
  * @param jvmOptions the JVM options
  * @param args the worker's arguments
  */
-record DeclaredWorker(String pool, String beanName, String className, int workers, String timeout, String pause,
+record DeclaredWorker(String pool, String className, int workers, String timeout, String pause,
 		ContextMode context, List<String> jvmOptions, Map<String, String> args) {
 
 	static DeclaredWorker of(String beanName, AnnotationMetadata metadata) {
@@ -40,7 +39,7 @@ record DeclaredWorker(String pool, String beanName, String className, int worker
 			}
 			args.put(arg.substring(0, equals), arg.substring(equals + 1));
 		}
-		return new DeclaredWorker(pool, beanName, metadata.getClassName(), attributes.getNumber("workers"),
+		return new DeclaredWorker(pool, metadata.getClassName(), attributes.getNumber("workers"),
 				attributes.getString("timeout"), attributes.getString("pause"), attributes.getEnum("context"),
 				List.of(attributes.getStringArray("jvmOptions")), args);
 	}

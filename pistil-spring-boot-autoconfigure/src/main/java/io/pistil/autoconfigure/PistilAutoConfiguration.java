@@ -26,9 +26,11 @@ import io.pistil.process.ProcessControl;
 @EnableConfigurationProperties(PistilProperties.class)
 public final class PistilAutoConfiguration {
 
-	@Bean
+	/** For contexts started without Spring Boot's initializers, such as tests'. */
+	@Bean(PistilWorkerRegistrar.BEAN_NAME)
+	@ConditionalOnMissingBean
 	static PistilWorkerRegistrar pistilWorkerRegistrar() {
-		return new PistilWorkerRegistrar();
+		return new PistilWorkerRegistrar(true);
 	}
 
 	@Bean

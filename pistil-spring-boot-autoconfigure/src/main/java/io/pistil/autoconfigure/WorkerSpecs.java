@@ -62,11 +62,9 @@ final class WorkerSpecs {
 		PistilProperties.Pool configured = (pool != null) ? pool : new PistilProperties.Pool();
 		ContextMode context = first(configured.getContext(), (declared != null) ? declared.context() : null,
 				ContextMode.SLIM);
-		String beanName = (configured.getBean() != null) ? configured.getBean()
-				: (declared != null && configured.getWorkerClass() == null) ? declared.beanName() : null;
 		Map<String, String> args = new LinkedHashMap<>((declared != null) ? declared.args() : Map.of());
 		args.putAll(configured.getArgs());
-		return new WorkerSpec(name, workerClass(name, declared, configured), (context == ContextMode.FULL) ? beanName : null,
+		return new WorkerSpec(name, workerClass(name, declared, configured), (context == ContextMode.FULL) ? configured.getBean() : null,
 				first(configured.getWorkers(), (declared != null) ? declared.workers() : null, DEFAULT_WORKERS),
 				first(configured.getTimeout(), annotationDuration(declared, name, "timeout"), DEFAULT_TIMEOUT),
 				first(configured.getBootTimeout(), null, DEFAULT_BOOT_TIMEOUT),
@@ -79,6 +77,9 @@ final class WorkerSpecs {
 	private String workerClass(String name, DeclaredWorker declared, PistilProperties.Pool configured) {
 		String className;
 		String property = "worker-class";
+		if (configured.getWorkerClass() != null && configured.getBean() != null) {
+			throw new InvalidSpecException(name, "bean", configured.getBean(), "set worker-class or bean, not both");
+		}
 		if (configured.getWorkerClass() != null) {
 			className = configured.getWorkerClass();
 		}

@@ -28,6 +28,8 @@ import io.pistil.process.ProcessControl;
 import io.pistil.process.SpawnRequest;
 import io.pistil.process.SpawnedProcess;
 import io.pistil.process.UnixSignal;
+import io.pistil.autoconfigure.importing.ImportingWorker;
+import io.pistil.autoconfigure.importing.ScanningApplication;
 import io.pistil.worker.PistilWorker;
 import io.pistil.worker.Worker;
 import io.pistil.worker.WorkerContext;
@@ -43,6 +45,19 @@ class PistilAutoConfigurationTests {
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(PistilAutoConfiguration.class))
 		.withPropertyValues("pistil.handle-signals=false");
+
+	@Test
+	void scannedWorkerAndWhatItImportsStayOutOfTheArbiterContext() {
+		this.contextRunner.withInitializer(new PistilWorkerRegistrar.Initializer())
+			.withUserConfiguration(ScanningApplication.class)
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(context).doesNotHaveBean(ImportingWorker.class);
+				assertThat(context).doesNotHaveBean(ImportingWorker.WorkerResources.class);
+				assertThat(context).doesNotHaveBean(StringBuilder.class);
+				assertThat(context.getBean(PistilWorkerRegistrar.class).declaredWorkers()).containsOnlyKeys("importing");
+			});
+	}
 
 	@Test
 	void arbiterStartsWithTheContextAndStopsWithIt() {
@@ -116,7 +131,7 @@ class PistilAutoConfigurationTests {
 			assertThat(context.getBean(PistilWorkerRegistrar.class).declaredWorkers()).hasSize(1)
 				.allSatisfy((pool, declared) -> {
 					assertThat(declared.className()).isEqualTo(UnnamedClockedWorker.class.getName());
-					assertThat(pool).isNotEqualTo("otherClock").isEqualTo(declared.beanName());
+					assertThat(pool).isNotEqualTo("otherClock").endsWith("UnnamedClockedWorker");
 				});
 		});
 	}

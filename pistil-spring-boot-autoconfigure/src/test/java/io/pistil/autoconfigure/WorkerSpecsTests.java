@@ -52,7 +52,7 @@ class WorkerSpecsTests {
 		assertThat(spec.timeout()).isEqualTo(Duration.ofSeconds(5));
 		assertThat(spec.pause()).isEqualTo(Duration.ofMillis(250));
 		assertThat(spec.context()).isEqualTo(ContextMode.FULL);
-		assertThat(spec.beanName()).isEqualTo("timedWorker");
+		assertThat(spec.beanName()).as("a worker class is never a bean of the application: the child registers it").isNull();
 		assertThat(spec.jvmOptions()).containsExactly("-Xmx32m");
 		assertThat(spec.args()).containsOnly(Map.entry("queue", "mail"), Map.entry("batch", "a=b"));
 	}

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -20,6 +21,7 @@ import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
@@ -224,6 +226,24 @@ public final class ArbiterProcess implements AutoCloseable {
 		workers.forEach(ProcessHandle::destroyForcibly);
 		Awaitility.await().atMost(Duration.ofSeconds(10))
 			.until(() -> !this.process.isAlive() && workers.stream().noneMatch(ProcessHandle::isAlive));
+		deleteRunDirectories();
+	}
+
+	/** A killed arbiter leaves its run directory behind. */
+	private void deleteRunDirectories() {
+		try (Stream<Path> entries = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+			for (Path directory : entries.filter((entry) -> entry.getFileName().toString().startsWith("pistil-" + pid() + "-"))
+				.toList()) {
+				try (Stream<Path> files = Files.walk(directory)) {
+					for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+						Files.deleteIfExists(file);
+					}
+				}
+			}
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
 	}
 
 }
