@@ -1,12 +1,12 @@
 package io.pistil.arbiter;
 
 import java.io.IOException;
-import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.Comparator;
@@ -19,11 +19,26 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
+import io.pistil.arbiter.ArbiterEvent.ArbiterReady;
+import io.pistil.arbiter.ArbiterEvent.ArbiterStarting;
+import io.pistil.arbiter.ArbiterEvent.ArbiterStopped;
+import io.pistil.arbiter.ArbiterEvent.ArbiterStopping;
+import io.pistil.arbiter.ArbiterEvent.PoolResized;
+import io.pistil.arbiter.ArbiterEvent.Reloading;
+import io.pistil.arbiter.ArbiterEvent.WorkerExited;
+import io.pistil.arbiter.ArbiterEvent.WorkerReady;
+import io.pistil.arbiter.ArbiterEvent.WorkerSpawning;
+import io.pistil.arbiter.ArbiterEvent.WorkerStarted;
+import io.pistil.arbiter.ArbiterEvent.WorkerTimedOut;
+import io.pistil.arbiter.Snapshots.ArbiterSnapshot;
+import io.pistil.arbiter.Snapshots.PoolSnapshot;
+import io.pistil.arbiter.Snapshots.WorkerSnapshot;
 import io.pistil.process.ExitStatus;
 import io.pistil.process.ProcessControl;
 import io.pistil.process.SpawnException;
@@ -33,11 +48,12 @@ import io.pistil.process.UnixSignal;
 
 /**
  * Spawns and supervises pools of child JVM workers: restarts the ones that die, kills the ones that
- * hang (after a thread dump), and stops them all in order.
+ * hang (after a thread dump), scales pools, replaces workers by rolling reloads, and stops them all
+ * in order.
  *
- * <p>One thread, the arbiter thread, owns every worker record. Everything else ({@link #start()},
- * {@link #stop()}, exit notifications) only enqueues a command for it, so the pools are never seen
- * half-changed.
+ * <p>One thread, the arbiter thread, owns every pool and worker record. Everything else (the public
+ * methods, exit notifications, signal handlers) only enqueues a command for it, so commands apply
+ * one at a time, in order, and the pools are never seen half-changed.
  */
 public final class Arbiter implements AutoCloseable {
 
@@ -64,15 +80,11 @@ public final class Arbiter implements AutoCloseable {
 
 	}
 
-	private final List<WorkerSpec> specs;
-
 	private final LaunchSettings launch;
 
 	private final ProcessControl processes;
 
-	private final PrintStream out;
-
-	private final PrintStream err;
+	private final ArbiterOptions options;
 
 	private final long pid = ProcessHandle.current().pid();
 
@@ -84,15 +96,25 @@ public final class Arbiter implements AutoCloseable {
 
 	private volatile State state = State.NEW;
 
+	private volatile Instant startedAt;
+
+	private volatile Thread thread;
+
 	// Owned by the arbiter thread from here on.
 
-	private final Map<String, Map<Integer, WorkerProcess>> workers = new LinkedHashMap<>();
-
-	private final Map<WorkerSpec, Map<Integer, Long>> respawnDue = new HashMap<>();
+	private final Map<String, Pool> pools = new LinkedHashMap<>();
 
 	private final BitSet usedSlots = new BitSet();
 
 	private final List<OutputRelay> relays = new ArrayList<>();
+
+	/** New workers started by {@link #replace(long)}, with the worker each one replaces once ready. */
+	private final Map<WorkerProcess, WorkerProcess> replacements = new HashMap<>();
+
+	/** Reloads asked for while one was in progress, applied in order once it ends. */
+	private final List<List<String>> pendingReloads = new ArrayList<>();
+
+	private long nextAge;
 
 	private Path runDirectory;
 
@@ -107,18 +129,14 @@ public final class Arbiter implements AutoCloseable {
 	 * @param specs the pools, validated, with distinct names
 	 * @param launch how to start child JVMs
 	 * @param processes the native process layer
-	 * @param out where the children's standard output goes, line by line
-	 * @param err where the children's standard error goes, line by line
+	 * @param options output, listeners, customizers and reload source
 	 */
-	public Arbiter(List<WorkerSpec> specs, LaunchSettings launch, ProcessControl processes, PrintStream out,
-			PrintStream err) {
-		this.specs = List.copyOf(specs);
+	public Arbiter(List<WorkerSpec> specs, LaunchSettings launch, ProcessControl processes, ArbiterOptions options) {
 		this.launch = launch;
 		this.processes = processes;
-		this.out = out;
-		this.err = err;
-		for (WorkerSpec spec : this.specs) {
-			if (this.workers.put(spec.name(), new LinkedHashMap<>()) != null) {
+		this.options = options;
+		for (WorkerSpec spec : specs) {
+			if (this.pools.put(spec.name(), new Pool(spec)) != null) {
 				throw new InvalidSpecException(spec.name(), "name", spec.name(), "two pools have this name");
 			}
 		}
@@ -147,8 +165,10 @@ public final class Arbiter implements AutoCloseable {
 			deleteRunDirectory();
 			throw new IllegalStateException("Cannot prepare the arbiter's run directory: " + ex.getMessage(), ex);
 		}
-		Thread thread = new Thread(this::loop, "pistil-arbiter");
-		thread.start();
+		this.startedAt = Instant.now();
+		publish(new ArbiterStarting(this.pid, List.copyOf(this.pools.keySet())));
+		this.thread = new Thread(this::loop, "pistil-arbiter");
+		this.thread.start();
 		try {
 			this.started.join();
 		}
@@ -190,6 +210,161 @@ public final class Arbiter implements AutoCloseable {
 		stop();
 	}
 
+	/**
+	 * Sets a pool's worker count: spawns workers, or retires the oldest gracefully.
+	 * @param pool the pool
+	 * @param workers the new count, between the pool's min-workers and max-workers
+	 * @return the pool after the change
+	 * @throws NoSuchPoolException for an unknown pool
+	 * @throws IllegalArgumentException for a count out of the pool's bounds; the pool is unchanged
+	 */
+	public PoolSnapshot scale(String pool, int workers) {
+		return call(() -> {
+			Pool target = pool(pool);
+			if (workers < target.spec.minWorkers() || workers > target.spec.maxWorkers()) {
+				throw new IllegalArgumentException("Pool '" + pool + "' takes between " + target.spec.minWorkers()
+						+ " and " + target.spec.maxWorkers() + " workers, not " + workers);
+			}
+			resize(target, workers);
+			return snapshot(target, System.nanoTime());
+		});
+	}
+
+	/**
+	 * Adds a worker to a pool (SIGTTIN); at max-workers, does nothing.
+	 * @param pool the pool
+	 * @return the pool after the change
+	 */
+	public PoolSnapshot increment(String pool) {
+		return call(() -> {
+			Pool target = pool(pool);
+			resize(target, Math.min(target.desired + 1, target.spec.maxWorkers()));
+			return snapshot(target, System.nanoTime());
+		});
+	}
+
+	/**
+	 * Retires a pool's oldest worker gracefully (SIGTTOU); at min-workers, does nothing.
+	 * @param pool the pool
+	 * @return the pool after the change
+	 */
+	public PoolSnapshot decrement(String pool) {
+		return call(() -> {
+			Pool target = pool(pool);
+			resize(target, Math.max(target.desired - 1, target.spec.minWorkers()));
+			return snapshot(target, System.nanoTime());
+		});
+	}
+
+	/**
+	 * Sets every pool's worker count to 0, stopping every worker gracefully; the arbiter keeps running
+	 * (SIGWINCH).
+	 */
+	public void stopAllWorkers() {
+		call(() -> {
+			this.pools.values().forEach((pool) -> resize(pool, 0));
+			return null;
+		});
+	}
+
+	/**
+	 * Replaces every worker of every pool by a rolling reload, with the specs read anew (SIGHUP).
+	 * Returns once the reload has begun (or been queued behind one in progress).
+	 */
+	public void reload() {
+		call(() -> {
+			requestReload(List.copyOf(this.pools.keySet()));
+			return null;
+		});
+	}
+
+	/**
+	 * Replaces every worker of one pool by a rolling reload.
+	 * @param pool the pool
+	 */
+	public void reload(String pool) {
+		call(() -> {
+			requestReload(List.of(pool(pool).name()));
+			return null;
+		});
+	}
+
+	/**
+	 * Replaces one worker gracefully: its replacement is started, and it is stopped once the
+	 * replacement is ready.
+	 * @param pid the worker's pid
+	 * @throws IllegalArgumentException if no worker has this pid
+	 */
+	public void replace(long pid) {
+		call(() -> {
+			Pool pool = this.pools.values().stream().filter((candidate) -> candidate.find(pid).isPresent()).findFirst()
+				.orElseThrow(() -> new IllegalArgumentException("No worker has pid " + pid));
+			WorkerProcess worker = pool.find(pid).get();
+			if (pool.reloading) {
+				throw new IllegalStateException("Pool '" + pool.name() + "' is reloading: every worker is being replaced");
+			}
+			if (worker.retiring || this.replacements.containsValue(worker)) {
+				throw new IllegalArgumentException("Worker " + worker + " is already stopping");
+			}
+			spawn(pool, System.nanoTime(), worker);
+			return null;
+		});
+	}
+
+	/** Returns a view of every pool and worker. */
+	public ArbiterSnapshot snapshot() {
+		if (this.state == State.NEW || this.state == State.STOPPED) {
+			return new ArbiterSnapshot(this.pid, this.state.name(), this.startedAt, List.of());
+		}
+		return call(() -> {
+			long now = System.nanoTime();
+			return new ArbiterSnapshot(this.pid, this.state.name(), this.startedAt,
+					this.pools.values().stream().map((pool) -> snapshot(pool, now)).toList());
+		});
+	}
+
+	/** The pool names. */
+	public List<String> poolNames() {
+		return call(() -> List.copyOf(this.pools.keySet()));
+	}
+
+	/** Runs an operation on the arbiter thread and waits for its result or its exception. */
+	private <T> T call(Supplier<T> operation) {
+		if (Thread.currentThread() == this.thread) {
+			throw new IllegalStateException("An arbiter listener cannot wait for the arbiter");
+		}
+		if (!isRunning()) {
+			throw new IllegalStateException("The arbiter is not running");
+		}
+		CompletableFuture<T> result = new CompletableFuture<>();
+		this.commands.add(() -> {
+			try {
+				result.complete(operation.get());
+			}
+			catch (RuntimeException ex) {
+				result.completeExceptionally(ex);
+			}
+		});
+		CompletableFuture.anyOf(result, this.stopped).join();
+		if (!result.isDone()) {
+			throw new IllegalStateException("The arbiter stopped");
+		}
+		try {
+			return result.join();
+		}
+		catch (CompletionException ex) {
+			throw (ex.getCause() instanceof RuntimeException runtime) ? runtime : ex;
+		}
+	}
+
+	private Pool pool(String name) {
+		Pool pool = this.pools.get(name);
+		if (pool == null) {
+			throw new NoSuchPoolException(name);
+		}
+		return pool;
+	}
+
 	private void loop() {
 		try {
 			while (this.state != State.STOPPED) {
@@ -222,20 +397,16 @@ public final class Arbiter implements AutoCloseable {
 		long now = System.nanoTime();
 		allWorkers().forEach((worker) -> observe(worker, now));
 		switch (this.state) {
-			case STARTING -> {
-				manageWorkers(now);
-				if (this.state == State.STARTING && everyWorkerReady()) {
+			case STARTING, RUNNING -> {
+				this.pools.values().forEach((pool) -> manage(pool, now));
+				if (this.state == State.STARTING && everyPoolReady()) {
 					this.state = State.RUNNING;
 					logger.info("pistil arbiter (pid " + this.pid + ") ready: " + describePools());
+					publish(new ArbiterReady(this.pid));
 					this.started.complete(null);
 				}
 			}
-			case RUNNING -> manageWorkers(now);
 			case STOPPING -> {
-				allWorkers().filter((worker) -> !worker.killed && now - worker.stopDeadline > 0).forEach((worker) -> {
-					logger.warn("pistil: worker " + worker + " did not stop in time: sending SIGKILL");
-					kill(worker);
-				});
 				if (allWorkers().findAny().isEmpty()) {
 					this.state = State.STOPPED;
 				}
@@ -245,7 +416,7 @@ public final class Arbiter implements AutoCloseable {
 		}
 	}
 
-	/** Reads a worker's slot: notices readiness and heartbeats, and acts on a silent worker. */
+	/** Reads a worker's slot: notices readiness and heartbeats, and acts on a silent or late worker. */
 	private void observe(WorkerProcess worker, long now) {
 		Scoreboard.Slot slot = this.scoreboard.slot(worker.slot);
 		if (slot.pid() == worker.pid) {
@@ -254,34 +425,50 @@ public final class Arbiter implements AutoCloseable {
 				worker.heartbeats = heartbeats;
 				worker.lastSeen = now;
 			}
-			if (worker.phase == WorkerProcess.Phase.BOOTING && slot.state() == Scoreboard.READY) {
-				worker.phase = WorkerProcess.Phase.READY;
-				worker.everReady = true;
+			if (!worker.ready && slot.state() == Scoreboard.READY) {
+				worker.ready = true;
 				worker.lastSeen = now;
-				logger.info("pistil: worker " + worker + " ready in " + seconds(now - worker.spawnedAt));
+				Duration bootTime = Duration.ofNanos(now - worker.spawnedAt);
+				logger.info("pistil: worker " + worker + " ready in " + seconds(bootTime.toNanos()));
+				publish(new WorkerReady(worker.spec.name(), worker.number, worker.pid, bootTime));
+				WorkerProcess replaced = this.replacements.remove(worker);
+				if (replaced != null) {
+					this.pools.get(worker.spec.name()).desired--;
+					retire(replaced, replaced.spec.gracefulTimeout(), now);
+				}
 			}
 		}
-		if (worker.abortedAt != 0) {
-			if (!worker.killed && now - worker.abortedAt > THREAD_DUMP_GRACE.toNanos()) {
+		if (worker.killed) {
+			return;
+		}
+		if (worker.retiring && now - worker.stopDeadline > 0) {
+			logger.warn("pistil: worker " + worker + " did not stop in time: sending SIGKILL");
+			kill(worker);
+		}
+		else if (worker.abortedAt != 0) {
+			if (now - worker.abortedAt > THREAD_DUMP_GRACE.toNanos()) {
 				logger.error("pistil: worker " + worker + " killed (SIGKILL) after its timeout");
 				kill(worker);
 			}
 		}
-		else if (worker.phase == WorkerProcess.Phase.READY && now - worker.lastSeen > worker.spec.timeout().toNanos()) {
-			abort(worker, "has been silent for " + seconds(now - worker.lastSeen) + ", past its timeout of "
-					+ worker.spec.timeout().toMillis() + " ms", now);
+		else if (worker.retiring) {
+			return;
 		}
-		else if (worker.phase == WorkerProcess.Phase.BOOTING
-				&& now - worker.spawnedAt > worker.spec.bootTimeout().toNanos()) {
-			abort(worker, "has not become ready within its boot timeout of " + worker.spec.bootTimeout().toMillis()
-					+ " ms", now);
+		else if (worker.ready && now - worker.lastSeen > worker.spec.timeout().toNanos()) {
+			abort(worker, now - worker.lastSeen, "has been silent for " + seconds(now - worker.lastSeen)
+					+ ", past its timeout of " + worker.spec.timeout().toMillis() + " ms", now);
+		}
+		else if (!worker.ready && now - worker.spawnedAt > worker.spec.bootTimeout().toNanos()) {
+			abort(worker, now - worker.spawnedAt, "has not become ready within its boot timeout of "
+					+ worker.spec.bootTimeout().toMillis() + " ms", now);
 		}
 	}
 
 	/** A hung worker first gets SIGQUIT, so the JVM prints every thread's stack and the log shows where it hung. */
-	private void abort(WorkerProcess worker, String why, long now) {
+	private void abort(WorkerProcess worker, long silence, String why, long now) {
 		logger.error("pistil: worker " + worker + " " + why + ": sending SIGQUIT (its thread dump follows), then SIGKILL");
 		worker.abortedAt = now;
+		publish(new WorkerTimedOut(worker.spec.name(), worker.number, worker.pid, Duration.ofNanos(silence)));
 		this.processes.signal(worker.pid, UnixSignal.QUIT);
 	}
 
@@ -290,36 +477,165 @@ public final class Arbiter implements AutoCloseable {
 		this.processes.signal(worker.pid, UnixSignal.KILL);
 	}
 
-	/** Starts the workers each pool is missing. */
-	private void manageWorkers(long now) {
-		for (WorkerSpec spec : this.specs) {
-			Map<Integer, WorkerProcess> running = this.workers.get(spec.name());
-			Map<Integer, Long> due = this.respawnDue.computeIfAbsent(spec, (key) -> new HashMap<>());
-			for (int number = 1; number <= spec.workers() && this.state != State.STOPPING; number++) {
-				Long dueAt = due.get(number);
-				if (!running.containsKey(number) && (dueAt == null || now - dueAt >= 0)) {
-					due.remove(number);
-					spawn(spec, number, now);
-				}
+	/** Moves a pool toward its desired count, or its rolling reload one step on. */
+	private void manage(Pool pool, long now) {
+		if (pool.reloading) {
+			stepReload(pool, now);
+			return;
+		}
+		List<WorkerProcess> active = pool.active();
+		if (active.size() < pool.desired && now - pool.nextSpawnAt >= 0) {
+			for (int missing = pool.desired - active.size(); missing > 0 && this.state != State.STOPPING; missing--) {
+				spawn(pool, now, null);
 			}
+		}
+		for (int extra = active.size() - pool.desired; extra > 0; extra--) {
+			pool.oldestActive().ifPresent((worker) -> retire(worker, worker.spec.gracefulTimeout(), now));
 		}
 	}
 
-	private void spawn(WorkerSpec spec, int number, long now) {
+	private void resize(Pool pool, int workers) {
+		if (pool.desired != workers) {
+			int old = pool.desired;
+			pool.desired = workers;
+			logger.info("pistil: pool " + pool.name() + " resized from " + old + " to " + workers + " worker(s)");
+			publish(new PoolResized(pool.name(), old, workers));
+			manage(pool, System.nanoTime());
+		}
+	}
+
+	/** Asks a worker to stop: it finishes its current step, closes its context and exits. */
+	private void retire(WorkerProcess worker, Duration timeout, long now) {
+		if (!worker.retiring) {
+			worker.retiring = true;
+			worker.stopDeadline = now + timeout.toNanos();
+			this.processes.signal(worker.pid, UnixSignal.TERM);
+		}
+		else if (now + timeout.toNanos() - worker.stopDeadline < 0) {
+			worker.stopDeadline = now + timeout.toNanos();
+		}
+	}
+
+	private void requestReload(List<String> pools) {
+		if (this.pools.values().stream().anyMatch((pool) -> pool.reloading)) {
+			logger.info("pistil: reload of " + pools + " queued behind the reload in progress");
+			this.pendingReloads.add(pools);
+			return;
+		}
+		Map<String, WorkerSpec> specs = new HashMap<>();
+		try {
+			Supplier<List<WorkerSpec>> source = this.options.reloadSource();
+			List<WorkerSpec> reloaded = (source != null) ? source.get()
+					: this.pools.values().stream().map((pool) -> pool.spec).toList();
+			reloaded.forEach((spec) -> specs.put(spec.name(), spec));
+		}
+		catch (RuntimeException ex) {
+			logger.error("pistil: reload aborted, the pools are unchanged: " + ex.getMessage());
+			return;
+		}
+		publish(new Reloading(pools));
+		long now = System.nanoTime();
+		for (String name : pools) {
+			Pool pool = this.pools.get(name);
+			WorkerSpec spec = specs.get(name);
+			if (pool == null) {
+				continue;
+			}
+			if (spec == null) {
+				logger.warn("pistil: pool " + name + " is no longer configured; keeping it as it was");
+				spec = pool.spec;
+			}
+			pool.previousSpec = pool.spec;
+			pool.spec = spec;
+			pool.generation++;
+			pool.reloading = true;
+			resize(pool, spec.workers());
+			logger.info("pistil: reloading pool " + name + " (generation " + pool.generation + ")");
+			stepReload(pool, now);
+		}
+	}
+
+	/**
+	 * One step of a rolling reload: start new workers (at most reload-surge booting at once), and stop
+	 * an old one each time more workers are ready than the pool needs, so the ready count never drops
+	 * below the desired count.
+	 */
+	private void stepReload(Pool pool, long now) {
+		List<WorkerProcess> old = pool.active().stream().filter((worker) -> worker.generation < pool.generation).toList();
+		old.stream().filter((worker) -> !worker.ready).forEach((worker) -> retire(worker, worker.spec.gracefulTimeout(), now));
+		List<WorkerProcess> oldReady = old.stream().filter((worker) -> worker.ready)
+			.sorted(Comparator.comparingLong((worker) -> worker.age)).toList();
+		if (oldReady.isEmpty()) {
+			pool.reloading = false;
+			pool.previousSpec = null;
+			logger.info("pistil: pool " + pool.name() + " reloaded");
+			manage(pool, now);
+			startPendingReload();
+			return;
+		}
+		long ready = pool.readyCount();
+		for (WorkerProcess worker : oldReady) {
+			if (ready <= pool.desired) {
+				break;
+			}
+			retire(worker, worker.spec.gracefulTimeout(), now);
+			ready--;
+		}
+		List<WorkerProcess> fresh = pool.active().stream().filter((worker) -> worker.generation == pool.generation).toList();
+		long booting = fresh.stream().filter((worker) -> !worker.ready).count();
+		long toSpawn = Math.min(pool.spec.reloadSurge() - booting, pool.desired - fresh.size());
+		for (long spawned = 0; spawned < toSpawn && this.state != State.STOPPING; spawned++) {
+			spawn(pool, now, null);
+		}
+	}
+
+	private void startPendingReload() {
+		if (!this.pendingReloads.isEmpty() && this.pools.values().stream().noneMatch((pool) -> pool.reloading)) {
+			requestReload(this.pendingReloads.remove(0));
+		}
+	}
+
+	/** A new worker of a reload died before it was ready: the reload of its pool stops there. */
+	private void abortReload(Pool pool, WorkerProcess worker, ExitStatus status, String error) {
+		logger.error("pistil: reload of pool " + pool.name() + " stopped: worker " + worker + " failed to start (" + status
+				+ "); the old workers keep running. Its error:\n" + error);
+		pool.active().stream().filter((other) -> other.generation == pool.generation && !other.ready)
+			.forEach((other) -> retire(other, other.spec.gracefulTimeout(), System.nanoTime()));
+		pool.spec = pool.previousSpec;
+		pool.previousSpec = null;
+		pool.reloading = false;
+		resize(pool, pool.spec.workers());
+		startPendingReload();
+	}
+
+	/**
+	 * Spawns one worker.
+	 * @param pool its pool
+	 * @param now the time
+	 * @param replaced a worker to retire once the new one is ready, or null
+	 */
+	private void spawn(Pool pool, long now, WorkerProcess replaced) {
+		WorkerSpec spec = pool.spec;
 		int slot = this.usedSlots.nextClearBit(0);
 		if (slot >= this.scoreboard.capacity()) {
 			throw new IllegalStateException("pistil: more than " + this.scoreboard.capacity() + " workers");
 		}
+		int number = pool.freeNumber();
+		publish(new WorkerSpawning(spec.name(), number));
 		this.scoreboard.slot(slot).clear();
 		ChildArguments child = new ChildArguments(this.pid, spec.name(), number, slot, this.runDirectory,
 				spec.workerClass(), spec.beanName(), spec.context(), this.launch.applicationClass(),
 				this.launch.profiles(), spec.pause(), spec.args());
 		Map<String, String> environment = new HashMap<>(this.launch.environment());
 		environment.putAll(spec.environment());
+		List<String> jvmOptions = new ArrayList<>(spec.jvmOptions());
+		WorkerLaunchCustomizer.WorkerLaunch launch = new WorkerLaunchCustomizer.WorkerLaunch(spec.name(), number,
+				jvmOptions, environment);
+		this.options.customizers().forEach((customizer) -> customizer.customize(launch));
 		SpawnedProcess process;
 		try {
 			process = this.processes.spawn(new SpawnRequest(this.launch.javaExecutable(),
-					LaunchSettings.jvmArguments(spec, child, this.childClassPath), environment));
+					LaunchSettings.jvmArguments(jvmOptions, child, this.childClassPath), environment));
 		}
 		catch (SpawnException ex) {
 			if (this.state == State.STARTING) {
@@ -328,7 +644,7 @@ public final class Arbiter implements AutoCloseable {
 			}
 			else {
 				logger.error("pistil: cannot start worker " + child.workerName() + ", retrying: " + ex.getMessage());
-				this.respawnDue.get(spec).put(number, now + FAILED_BOOT_RESTART_DELAY.toNanos());
+				pool.nextSpawnAt = now + FAILED_BOOT_RESTART_DELAY.toNanos();
 			}
 			return;
 		}
@@ -336,55 +652,95 @@ public final class Arbiter implements AutoCloseable {
 		String name = child.workerName();
 		String prefix = "[" + name + " pid " + process.pid() + "] ";
 		List<OutputRelay> streams = List.of(
-				new OutputRelay("pistil-out-" + name, prefix, process.output(), this.out),
-				new OutputRelay("pistil-err-" + name, prefix, process.errors(), this.err));
+				new OutputRelay("pistil-out-" + name, prefix, process.output(), this.options.out()),
+				new OutputRelay("pistil-err-" + name, prefix, process.errors(), this.options.err()));
 		this.relays.addAll(streams);
-		WorkerProcess worker = new WorkerProcess(spec, number, slot, process.pid(), now, streams);
-		this.workers.get(spec.name()).put(number, worker);
+		WorkerProcess worker = new WorkerProcess(spec, number, slot, process.pid(), this.nextAge++, pool.generation, now,
+				streams);
+		pool.workers.add(worker);
+		if (replaced != null) {
+			pool.desired++;
+			this.replacements.put(worker, replaced);
+		}
 		logger.info("pistil: worker " + worker + " spawned");
+		publish(new WorkerStarted(spec.name(), number, process.pid()));
 		// onExit fires without reaping; the arbiter thread then reaps with waitpid.
 		ProcessHandle.of(process.pid()).ifPresentOrElse(
-				(handle) -> handle.onExit().thenRun(() -> this.commands.add(() -> exited(worker))),
-				() -> this.commands.add(() -> exited(worker)));
+				(handle) -> handle.onExit().thenRun(() -> this.commands.add(() -> exited(pool, worker))),
+				() -> this.commands.add(() -> exited(pool, worker)));
 	}
 
-	private void exited(WorkerProcess worker) {
+	private void exited(Pool pool, WorkerProcess worker) {
 		ExitStatus status = this.processes.waitFor(worker.pid);
-		this.workers.get(worker.spec.name()).remove(worker.number);
+		pool.workers.remove(worker);
 		this.scoreboard.slot(worker.slot).clear();
 		this.usedSlots.clear(worker.slot);
 		this.relays.removeIf(OutputRelay::finished);
 		String bootError = takeBootError(worker.pid);
-		String cause = (worker.abortedAt != 0) ? " after its timeout" : "";
-		switch (this.state) {
-			case STOPPING -> logger.info("pistil: worker " + worker + " " + status + cause);
-			case STARTING, RUNNING -> {
-				if (this.state == State.STARTING && !worker.everReady) {
-					failStart(worker, status, bootError);
-					return;
-				}
-				logger.warn("pistil: worker " + worker + " " + status + cause + (worker.everReady ? "" : " before it was ready")
-						+ "; starting a replacement");
-				if (!worker.everReady) {
-					this.respawnDue.get(worker.spec)
-						.put(worker.number, System.nanoTime() + FAILED_BOOT_RESTART_DELAY.toNanos());
-				}
-				manageWorkers(System.nanoTime());
-			}
-			default -> {
-			}
+		ExitCause cause = cause(worker, status);
+		publish(new WorkerExited(pool.name(), worker.number, worker.pid, status, cause));
+		WorkerProcess replaced = this.replacements.remove(worker);
+		if (this.replacements.values().remove(worker)) {
+			// Replaced before its replacement was ready: the replacement takes its place now.
+			pool.desired--;
 		}
+		if (cause == ExitCause.REQUESTED || this.state == State.STOPPING) {
+			logger.info("pistil: worker " + worker + " " + status);
+			return;
+		}
+		pool.restarts++;
+		if (this.state == State.STARTING && !worker.ready) {
+			failStart(worker, status, bootError);
+			return;
+		}
+		if (!worker.ready && pool.reloading && worker.generation == pool.generation) {
+			abortReload(pool, worker, status, (bootError != null) ? bootError : awaitTail(worker));
+			return;
+		}
+		if (replaced != null) {
+			pool.desired--;
+		}
+		logger.warn("pistil: worker " + worker + " " + status + describe(cause) + "; starting a replacement");
+		if (cause == ExitCause.BOOT_FAILURE) {
+			pool.nextSpawnAt = System.nanoTime() + FAILED_BOOT_RESTART_DELAY.toNanos();
+		}
+		manage(pool, System.nanoTime());
+	}
+
+	private static ExitCause cause(WorkerProcess worker, ExitStatus status) {
+		if (worker.retiring) {
+			return ExitCause.REQUESTED;
+		}
+		if (worker.abortedAt != 0) {
+			return ExitCause.TIMEOUT;
+		}
+		if (!worker.ready) {
+			return ExitCause.BOOT_FAILURE;
+		}
+		if (status.signalled()) {
+			return ExitCause.KILLED;
+		}
+		return (status.code() == 0) ? ExitCause.NORMAL : ExitCause.CRASH;
+	}
+
+	private static String describe(ExitCause cause) {
+		return switch (cause) {
+			case TIMEOUT -> " after its timeout";
+			case BOOT_FAILURE -> " before it was ready";
+			default -> "";
+		};
 	}
 
 	private void failStart(WorkerProcess worker, ExitStatus status, String bootError) {
-		String report = bootError;
-		if (report == null) {
-			awaitRelays(worker.relays);
-			report = worker.errorTail();
-		}
+		String report = (bootError != null) ? bootError : awaitTail(worker);
 		logger.error("pistil: worker " + worker + " failed to start (" + status + "); stopping");
 		this.startFailure = new WorkerBootException(worker.toString(), status.toString(), report);
 		beginStop(false);
+	}
+
+	private static String awaitTail(WorkerProcess worker) {
+		awaitRelays(worker.relays);
+		return worker.errorTail();
 	}
 
 	private String takeBootError(long pid) {
@@ -408,21 +764,14 @@ public final class Arbiter implements AutoCloseable {
 		}
 		if (this.state != State.STOPPING) {
 			this.state = State.STOPPING;
+			this.pendingReloads.clear();
+			this.pools.values().forEach((pool) -> pool.reloading = false);
 			logger.info("pistil arbiter (pid " + this.pid + ") stopping " + allWorkers().count() + " worker(s)"
 					+ (quick ? " quickly" : ""));
+			publish(new ArbiterStopping(this.pid));
 		}
 		long now = System.nanoTime();
-		allWorkers().forEach((worker) -> {
-			long deadline = now + (quick ? QUICK_STOP_TIMEOUT : worker.spec.gracefulTimeout()).toNanos();
-			if (worker.stopDeadline == 0) {
-				worker.phase = WorkerProcess.Phase.STOPPING;
-				worker.stopDeadline = deadline;
-				this.processes.signal(worker.pid, UnixSignal.TERM);
-			}
-			else if (deadline - worker.stopDeadline < 0) {
-				worker.stopDeadline = deadline;
-			}
-		});
+		allWorkers().forEach((worker) -> retire(worker, quick ? QUICK_STOP_TIMEOUT : worker.spec.gracefulTimeout(), now));
 	}
 
 	private void cleanUp() {
@@ -432,8 +781,20 @@ public final class Arbiter implements AutoCloseable {
 		RuntimeException failure = (this.startFailure != null) ? this.startFailure
 				: new IllegalStateException("pistil arbiter stopped before every worker was ready");
 		this.started.completeExceptionally(failure);
+		publish(new ArbiterStopped(this.pid));
 		this.stopped.complete(null);
 		logger.info("pistil arbiter (pid " + this.pid + ") stopped");
+	}
+
+	private void publish(ArbiterEvent event) {
+		for (ArbiterListener listener : this.options.listeners()) {
+			try {
+				listener.onEvent(event);
+			}
+			catch (RuntimeException ex) {
+				logger.error("pistil: a listener failed on " + event + "; carrying on", ex);
+			}
+		}
 	}
 
 	private static void awaitRelays(List<OutputRelay> relays) {
@@ -480,20 +841,32 @@ public final class Arbiter implements AutoCloseable {
 	}
 
 	private Stream<WorkerProcess> allWorkers() {
-		return this.workers.values().stream().flatMap((pool) -> pool.values().stream()).toList().stream();
+		return this.pools.values().stream().flatMap((pool) -> pool.workers.stream()).toList().stream();
 	}
 
-	private boolean everyWorkerReady() {
-		return this.specs.stream().allMatch((spec) -> {
-			Map<Integer, WorkerProcess> running = this.workers.get(spec.name());
-			return running.size() == spec.workers()
-					&& running.values().stream().allMatch((worker) -> worker.phase == WorkerProcess.Phase.READY);
-		});
+	private boolean everyPoolReady() {
+		return this.pools.values().stream().allMatch((pool) -> pool.active().size() == pool.desired
+				&& pool.readyCount() == pool.desired);
+	}
+
+	private PoolSnapshot snapshot(Pool pool, long now) {
+		List<WorkerSnapshot> workers = pool.workers.stream().sorted(Comparator.comparingInt((worker) -> worker.number))
+			.map((worker) -> {
+				Scoreboard.Slot slot = this.scoreboard.slot(worker.slot);
+				boolean own = slot.pid() == worker.pid;
+				String state = worker.retiring ? "stopping" : !worker.ready ? "booting"
+						: (own && slot.busy()) ? "busy" : "idle";
+				return new WorkerSnapshot(worker.number, worker.pid, state, worker.generation, worker.startedAt,
+						Duration.ofNanos(now - worker.lastSeen), own ? slot.requests() : 0);
+			})
+			.toList();
+		return new PoolSnapshot(pool.name(), pool.reloading ? "RELOADING" : "RUNNING", pool.desired, pool.active().size(),
+				(int) pool.readyCount(), pool.spec.minWorkers(), pool.spec.maxWorkers(), pool.restarts, workers);
 	}
 
 	private String describePools() {
-		return this.specs.stream().map((spec) -> spec.name() + " (" + spec.workers() + ")").reduce((a, b) -> a + ", " + b)
-			.orElse("no pools");
+		return this.pools.values().stream().map((pool) -> pool.name() + " (" + pool.desired + ")")
+			.reduce((a, b) -> a + ", " + b).orElse("no pools");
 	}
 
 	private static String seconds(long nanos) {

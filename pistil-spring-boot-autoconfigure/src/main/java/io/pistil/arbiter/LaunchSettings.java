@@ -60,13 +60,13 @@ public record LaunchSettings(Path javaExecutable, String classPath, boolean exec
 	/**
 	 * Builds the JVM's arguments for one child: JVM options, class path, main class, then the child's
 	 * own arguments.
-	 * @param spec the pool's spec
+	 * @param jvmOptions the worker's JVM options
 	 * @param child what the child is told
 	 * @param childClassPath the class path of the children (see {@link #childClassPath(Path)})
 	 * @return the arguments after the {@code java} binary
 	 */
-	static List<String> jvmArguments(WorkerSpec spec, ChildArguments child, String childClassPath) {
-		List<String> arguments = new ArrayList<>(spec.jvmOptions());
+	static List<String> jvmArguments(List<String> jvmOptions, ChildArguments child, String childClassPath) {
+		List<String> arguments = new ArrayList<>(jvmOptions);
 		// Names the worker in ps and jcmd output.
 		arguments.add("-Dpistil.worker=" + child.workerName());
 		arguments.add("-cp");

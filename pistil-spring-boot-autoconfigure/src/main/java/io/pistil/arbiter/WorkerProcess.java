@@ -1,17 +1,12 @@
 package io.pistil.arbiter;
 
+import java.time.Instant;
 import java.util.List;
 
 /**
  * The arbiter's record of one running child. Touched only by the arbiter thread.
  */
 final class WorkerProcess {
-
-	enum Phase {
-
-		BOOTING, READY, STOPPING
-
-	}
 
 	final WorkerSpec spec;
 
@@ -21,13 +16,18 @@ final class WorkerProcess {
 
 	final long pid;
 
+	/** Grows with every spawn of the arbiter: the oldest worker has the smallest age. */
+	final long age;
+
+	final long generation;
+
 	final long spawnedAt;
+
+	final Instant startedAt = Instant.now();
 
 	final List<OutputRelay> relays;
 
-	Phase phase = Phase.BOOTING;
-
-	boolean everReady;
+	boolean ready;
 
 	long heartbeats;
 
@@ -36,16 +36,22 @@ final class WorkerProcess {
 	/** When the worker was sent SIGQUIT for a timeout, or 0. */
 	long abortedAt;
 
-	/** When the worker must be gone after a stop request, or 0. */
+	/** Whether the arbiter asked it to stop (SIGTERM). */
+	boolean retiring;
+
+	/** When the worker must be gone after SIGTERM. */
 	long stopDeadline;
 
 	boolean killed;
 
-	WorkerProcess(WorkerSpec spec, int number, int slot, long pid, long spawnedAt, List<OutputRelay> relays) {
+	WorkerProcess(WorkerSpec spec, int number, int slot, long pid, long age, long generation, long spawnedAt,
+			List<OutputRelay> relays) {
 		this.spec = spec;
 		this.number = number;
 		this.slot = slot;
 		this.pid = pid;
+		this.age = age;
+		this.generation = generation;
 		this.spawnedAt = spawnedAt;
 		this.lastSeen = spawnedAt;
 		this.relays = relays;

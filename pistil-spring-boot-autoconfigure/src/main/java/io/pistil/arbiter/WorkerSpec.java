@@ -16,6 +16,10 @@ import io.pistil.worker.ContextMode;
  * @param beanName the bean to take from a {@link ContextMode#FULL full} context, or null for the
  * bean of {@code workerClass}
  * @param workers how many workers to keep running
+ * @param minWorkers the fewest workers scaling down may leave
+ * @param maxWorkers the most workers scaling up may reach
+ * @param reloadSurge how many new workers a rolling reload starts at once, each before an old one
+ * stops
  * @param timeout how long a ready worker may stay silent before it counts as hung
  * @param bootTimeout how long a worker may take to become ready
  * @param gracefulTimeout how long a worker may take to stop once asked to
@@ -25,7 +29,8 @@ import io.pistil.worker.ContextMode;
  * @param environment environment variables added to the child's
  * @param args free-form settings handed to the worker
  */
-public record WorkerSpec(String name, String workerClass, String beanName, int workers, Duration timeout,
+public record WorkerSpec(String name, String workerClass, String beanName, int workers, int minWorkers,
+		int maxWorkers, int reloadSurge, Duration timeout,
 		Duration bootTimeout, Duration gracefulTimeout, Duration pause, ContextMode context, List<String> jvmOptions,
 		Map<String, String> environment, Map<String, String> args) {
 
@@ -40,6 +45,19 @@ public record WorkerSpec(String name, String workerClass, String beanName, int w
 		if (workers < 0) {
 			throw new InvalidSpecException(name, "workers", workers, "must be 0 or more");
 		}
+		if (minWorkers < 0) {
+			throw new InvalidSpecException(name, "min-workers", minWorkers, "must be 0 or more");
+		}
+		if (maxWorkers < minWorkers) {
+			throw new InvalidSpecException(name, "max-workers", maxWorkers, "must be min-workers (" + minWorkers + ") or more");
+		}
+		if (workers < minWorkers || workers > maxWorkers) {
+			throw new InvalidSpecException(name, "workers", workers,
+					"must be between min-workers (" + minWorkers + ") and max-workers (" + maxWorkers + ")");
+		}
+		if (reloadSurge < 1) {
+			throw new InvalidSpecException(name, "reload-surge", reloadSurge, "must be 1 or more");
+		}
 		requirePositive(name, "timeout", timeout);
 		requirePositive(name, "boot-timeout", bootTimeout);
 		requirePositive(name, "graceful-timeout", gracefulTimeout);
@@ -50,6 +68,17 @@ public record WorkerSpec(String name, String workerClass, String beanName, int w
 		jvmOptions = List.copyOf(jvmOptions);
 		environment = Map.copyOf(environment);
 		args = Map.copyOf(args);
+	}
+
+	/**
+	 * Returns this spec with another worker count.
+	 * @param count the worker count
+	 * @return the new spec
+	 */
+	public WorkerSpec withWorkers(int count) {
+		return new WorkerSpec(this.name, this.workerClass, this.beanName, count, this.minWorkers, this.maxWorkers,
+				this.reloadSurge, this.timeout, this.bootTimeout, this.gracefulTimeout, this.pause, this.context,
+				this.jvmOptions, this.environment, this.args);
 	}
 
 	private static void requirePositive(String pool, String property, Duration value) {

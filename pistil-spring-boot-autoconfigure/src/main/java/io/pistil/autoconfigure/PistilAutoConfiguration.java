@@ -2,6 +2,7 @@ package io.pistil.autoconfigure;
 
 import java.util.List;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -10,11 +11,14 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
-import org.springframework.core.env.Environment;
+import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.util.ClassUtils;
 
 import io.pistil.arbiter.Arbiter;
+import io.pistil.arbiter.ArbiterOptions;
 import io.pistil.arbiter.LaunchSettings;
+import io.pistil.arbiter.WorkerLaunchCustomizer;
+import io.pistil.arbiter.WorkerSpec;
 import io.pistil.process.ProcessControl;
 
 /**
@@ -42,18 +46,34 @@ public final class PistilAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	Arbiter pistilArbiter(PistilProperties properties, PistilWorkerRegistrar registrar,
-			ConfigurableListableBeanFactory beanFactory, Environment environment, ProcessControl processControl) {
-		WorkerSpecs specs = new WorkerSpecs(properties, registrar.declaredWorkers(), beanFactory,
-				beanFactory.getBeanClassLoader());
+			ConfigurableListableBeanFactory beanFactory, ConfigurableApplicationContext context,
+			ProcessControl processControl, ObjectProvider<WorkerLaunchCustomizer> customizers) {
+		ClassLoader classLoader = beanFactory.getBeanClassLoader();
+		List<WorkerSpec> specs = new WorkerSpecs(properties, registrar.declaredWorkers(), beanFactory, classLoader)
+			.resolve();
+		List<String> poolNames = specs.stream().map(WorkerSpec::name).toList();
+		for (String pool : properties.getSignalPools()) {
+			if (!poolNames.contains(pool)) {
+				throw new IllegalArgumentException(
+						"pistil.signal-pools names '" + pool + "', which is not a pool; the pools are " + poolNames);
+			}
+		}
+		ConfigurableEnvironment environment = context.getEnvironment();
 		LaunchSettings launch = LaunchSettings.ofCurrentJvm(applicationClass(beanFactory),
 				List.of(environment.getActiveProfiles()));
-		return new Arbiter(specs.resolve(), launch, processControl, System.out, System.err);
+		ArbiterOptions options = ArbiterOptions.defaults()
+			.withListener(context::publishEvent)
+			.withCustomizers(customizers.orderedStream().toList())
+			.withReloadSource(new ReloadedSpecs(environment, context, registrar.declaredWorkers(), beanFactory, classLoader));
+		return new Arbiter(specs, launch, processControl, options);
 	}
 
 	@Bean
 	ArbiterLifecycle pistilArbiterLifecycle(Arbiter arbiter, PistilProperties properties,
 			ConfigurableApplicationContext context) {
-		return new ArbiterLifecycle(arbiter, context, properties.isHandleSignals());
+		ArbiterSignals signals = properties.isHandleSignals()
+				? new ArbiterSignals(arbiter, context, List.copyOf(properties.getSignalPools())) : null;
+		return new ArbiterLifecycle(arbiter, signals);
 	}
 
 	private static String applicationClass(ConfigurableListableBeanFactory beanFactory) {

@@ -33,6 +33,11 @@ public class PistilProperties {
 	private boolean handleSignals = true;
 
 	/**
+	 * Pools that SIGTTIN and SIGTTOU scale; empty for every pool.
+	 */
+	private List<String> signalPools = new ArrayList<>();
+
+	/**
 	 * Pools by name: each entry overrides the @PistilWorker pool of that name or declares a pool of its
 	 * own.
 	 */
@@ -62,6 +67,14 @@ public class PistilProperties {
 		this.handleSignals = handleSignals;
 	}
 
+	public List<String> getSignalPools() {
+		return this.signalPools;
+	}
+
+	public void setSignalPools(List<String> signalPools) {
+		this.signalPools = signalPools;
+	}
+
 	public Map<String, Pool> getWorkers() {
 		return this.workers;
 	}
@@ -86,6 +99,23 @@ public class PistilProperties {
 		 * Number of workers to keep running. Defaults to the annotation's value, or 1.
 		 */
 		private Integer workers;
+
+		/**
+		 * The fewest workers scaling down (SIGTTOU, the actuator) may leave. Defaults to 0.
+		 */
+		private Integer minWorkers;
+
+		/**
+		 * The most workers scaling up (SIGTTIN, the actuator) may reach. Defaults to 64, or the worker
+		 * count if larger.
+		 */
+		private Integer maxWorkers;
+
+		/**
+		 * How many new workers a rolling reload starts at once; an old worker stops only once a new one
+		 * is ready. Defaults to 1.
+		 */
+		private Integer reloadSurge;
 
 		/**
 		 * Heartbeat timeout: a ready worker silent for longer prints a thread dump, is killed and
@@ -153,6 +183,30 @@ public class PistilProperties {
 
 		public void setWorkers(Integer workers) {
 			this.workers = workers;
+		}
+
+		public Integer getMinWorkers() {
+			return this.minWorkers;
+		}
+
+		public void setMinWorkers(Integer minWorkers) {
+			this.minWorkers = minWorkers;
+		}
+
+		public Integer getMaxWorkers() {
+			return this.maxWorkers;
+		}
+
+		public void setMaxWorkers(Integer maxWorkers) {
+			this.maxWorkers = maxWorkers;
+		}
+
+		public Integer getReloadSurge() {
+			return this.reloadSurge;
+		}
+
+		public void setReloadSurge(Integer reloadSurge) {
+			this.reloadSurge = reloadSurge;
 		}
 
 		public Duration getTimeout() {

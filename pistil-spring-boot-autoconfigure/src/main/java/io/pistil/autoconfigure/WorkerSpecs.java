@@ -26,6 +26,8 @@ final class WorkerSpecs {
 
 	static final int DEFAULT_WORKERS = 1;
 
+	static final int DEFAULT_MAX_WORKERS = 64;
+
 	static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
 
 	static final Duration DEFAULT_BOOT_TIMEOUT = Duration.ofSeconds(60);
@@ -64,8 +66,11 @@ final class WorkerSpecs {
 				ContextMode.SLIM);
 		Map<String, String> args = new LinkedHashMap<>((declared != null) ? declared.args() : Map.of());
 		args.putAll(configured.getArgs());
-		return new WorkerSpec(name, workerClass(name, declared, configured), (context == ContextMode.FULL) ? configured.getBean() : null,
-				first(configured.getWorkers(), (declared != null) ? declared.workers() : null, DEFAULT_WORKERS),
+		int workers = first(configured.getWorkers(), (declared != null) ? declared.workers() : null, DEFAULT_WORKERS);
+		return new WorkerSpec(name, workerClass(name, declared, configured),
+				(context == ContextMode.FULL) ? configured.getBean() : null, workers,
+				first(configured.getMinWorkers(), 0), first(configured.getMaxWorkers(), Math.max(DEFAULT_MAX_WORKERS, workers)),
+				first(configured.getReloadSurge(), 1),
 				first(configured.getTimeout(), annotationDuration(declared, name, "timeout"), DEFAULT_TIMEOUT),
 				first(configured.getBootTimeout(), null, DEFAULT_BOOT_TIMEOUT),
 				first(configured.getGracefulTimeout(), null, this.properties.getGracefulTimeout()),

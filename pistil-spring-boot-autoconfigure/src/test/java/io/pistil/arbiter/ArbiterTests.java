@@ -31,8 +31,9 @@ class ArbiterTests {
 		Path alive = Files.createDirectory(temporary.resolve("pistil-" + ProcessHandle.current().pid() + "-43"));
 		Files.writeString(ChildArguments.scoreboard(alive), "in use");
 		try {
-			Arbiter arbiter = new Arbiter(List.of(), this.launch, ProcessControl.load(), new PrintStream(PrintStream.nullOutputStream()),
-					new PrintStream(PrintStream.nullOutputStream()));
+			PrintStream nowhere = new PrintStream(PrintStream.nullOutputStream());
+			Arbiter arbiter = new Arbiter(List.of(), this.launch, ProcessControl.load(),
+					ArbiterOptions.defaults().withOutput(nowhere, nowhere));
 			arbiter.start();
 			assertThat(stale).doesNotExist();
 			assertThat(alive).exists();

@@ -261,7 +261,7 @@ class WorkerSpecTests {
 		}
 
 		WorkerSpec build() {
-			return new WorkerSpec(this.name, this.workerClass, null, this.workers, this.timeout, this.bootTimeout,
+			return new WorkerSpec(this.name, this.workerClass, null, this.workers, 0, 256, 1, this.timeout, this.bootTimeout,
 					this.gracefulTimeout, this.pause, ContextMode.SLIM, this.jvmOptions, this.environment, this.args);
 		}
 
