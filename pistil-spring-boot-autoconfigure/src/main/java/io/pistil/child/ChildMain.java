@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -23,6 +24,7 @@ import io.pistil.arbiter.ChildArguments;
 import io.pistil.arbiter.Scoreboard;
 import io.pistil.worker.ContextMode;
 import io.pistil.worker.Worker;
+import io.pistil.worker.WorkerEvent;
 
 /**
  * The main class of a worker's child JVM: starts the worker's Spring context, runs the worker until
@@ -56,12 +58,14 @@ public final class ChildMain {
 			.slot(arguments.slot());
 		slot.begin(ProcessHandle.current().pid());
 		ChildWorkerContext context = new ChildWorkerContext(arguments, slot);
+		AtomicReference<ConfigurableApplicationContext> started = new AtomicReference<>();
 		// TERM and INT end the loop after the current handle(); the JVM's own handling would exit at once.
-		Signal.handle(new Signal("TERM"), (signal) -> context.requestStop());
-		Signal.handle(new Signal("INT"), (signal) -> context.requestStop());
+		for (String name : List.of("TERM", "INT")) {
+			Signal.handle(new Signal(name), (signal) -> interrupt(context, started.get(), name));
+		}
 		ParentWatch.start(arguments.arbiterPid(), () -> {
 			System.err.println("pistil: arbiter " + arguments.arbiterPid() + " is gone; exiting");
-			context.requestStop();
+			interrupt(context, started.get(), "PARENT_GONE");
 			haltAfter(ORPHAN_GRACE_MILLIS);
 		});
 		ConfigurableApplicationContext applicationContext;
@@ -70,13 +74,16 @@ public final class ChildMain {
 			applicationContext = startContext(arguments);
 			worker = (arguments.beanName() != null) ? applicationContext.getBean(arguments.beanName(), Worker.class)
 					: (Worker) applicationContext.getBean(workerClass(arguments));
+			applicationContext.publishEvent(new WorkerEvent.Started(context));
 		}
 		catch (Throwable ex) {
 			reportBootError(arguments, ex);
 			System.exit(BOOT_ERROR);
 			return;
 		}
+		started.set(applicationContext);
 		slot.state(Scoreboard.READY);
+		applicationContext.publishEvent(new WorkerEvent.Ready(context));
 		int exitCode = 0;
 		try {
 			worker.run(context);
@@ -86,8 +93,18 @@ public final class ChildMain {
 			exitCode = 1;
 		}
 		slot.state(Scoreboard.STOPPING);
+		applicationContext.publishEvent(new WorkerEvent.Exiting(context, exitCode));
 		applicationContext.close();
 		System.exit(exitCode);
+	}
+
+	/** Publishes Interrupted before the loop can end, so that it comes before Exiting. */
+	private static synchronized void interrupt(ChildWorkerContext context,
+			ConfigurableApplicationContext applicationContext, String signal) {
+		if (context.alive() && applicationContext != null) {
+			applicationContext.publishEvent(new WorkerEvent.Interrupted(context, signal));
+		}
+		context.requestStop();
 	}
 
 	private static ConfigurableApplicationContext startContext(ChildArguments arguments) throws ClassNotFoundException {

@@ -79,6 +79,7 @@ final class ChildWorkerContext implements WorkerContext {
 		}
 	}
 
+	/** Ends the worker's loop after its current step. */
 	void requestStop() {
 		this.stopRequested.countDown();
 	}

@@ -26,6 +26,8 @@ import java.util.stream.Stream;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
 
+import io.pistil.arbiter.ChildArguments;
+import io.pistil.arbiter.Scoreboard;
 import io.pistil.process.ProcessControl;
 import io.pistil.process.UnixSignal;
 
@@ -46,6 +48,8 @@ public final class ArbiterProcess implements AutoCloseable {
 	private final List<String> lines = new CopyOnWriteArrayList<>();
 
 	private final Thread reader;
+
+	private Scoreboard scoreboard;
 
 	private ArbiterProcess(List<String> command) {
 		try {
@@ -191,6 +195,34 @@ public final class ArbiterProcess implements AutoCloseable {
 	/** Processes still alive whose command line says this arbiter spawned them, wherever they are now. */
 	public List<ProcessHandle> remainingWorkers() {
 		return ProcessHandle.allProcesses().filter(this::spawnedByThisArbiter).toList();
+	}
+
+	/** How many scoreboard slots of this arbiter say READY: the workers that are ready by their own account. */
+	public int readyInScoreboard() {
+		if (this.scoreboard == null) {
+			try (Stream<Path> entries = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+				Path directory = entries.filter((entry) -> entry.getFileName().toString().startsWith("pistil-" + pid() + "-"))
+					.findFirst().orElseThrow(() -> new AssertionError("No run directory for arbiter " + pid()));
+				this.scoreboard = Scoreboard.open(ChildArguments.scoreboard(directory));
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException(ex);
+			}
+		}
+		int ready = 0;
+		for (int slot = 0; slot < this.scoreboard.capacity(); slot++) {
+			if (this.scoreboard.slot(slot).state() == Scoreboard.READY) {
+				ready++;
+			}
+		}
+		return ready;
+	}
+
+	/** Arguments that declare a pool of small child JVMs. */
+	public static List<String> pool(String name, Class<?> worker, int workers) {
+		String prefix = "--pistil.workers." + name + ".";
+		return List.of(prefix + "worker-class=" + worker.getName(), prefix + "workers=" + workers,
+				prefix + "jvm-options=-Xmx64m,-XX:+UseSerialGC,-XX:TieredStopAtLevel=1");
 	}
 
 	public void signal(UnixSignal signal) {

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.pistil.process.UnixSignal;
 
+import static io.pistil.it.ArbiterProcess.pool;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -196,17 +197,10 @@ class SupervisionIntegrationTests {
 		return (int) this.arbiter.lines().stream().filter((line) -> line.contains(text)).count();
 	}
 
-	private static List<String> pool(String name, Class<?> worker, int workers) {
-		String prefix = "--pistil.workers." + name + ".";
-		return List.of(prefix + "worker-class=" + worker.getName(), prefix + "workers=" + workers,
-				prefix + "jvm-options=-Xmx64m,-XX:+UseSerialGC,-XX:TieredStopAtLevel=1");
-	}
-
 	private static ArbiterProcess start(List<String> pools, List<String> more) {
 		List<String> arguments = new ArrayList<>(pools);
 		arguments.addAll(more);
-		arguments.add("--spring.main.banner-mode=off");
-		return ArbiterProcess.start(TestApplication.class, arguments.toArray(String[]::new));
+		return TestApplication.launch(arguments);
 	}
 
 }

@@ -7,12 +7,18 @@ import java.net.ServerSocket;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.event.EventListener;
+
+import io.pistil.arbiter.ArbiterEvent;
+import io.pistil.arbiter.WorkerLaunchCustomizer;
 
 /**
  * An arbiter application for integration tests: no component scan, so each test declares its pools
@@ -26,6 +32,13 @@ public class TestApplication {
 		SpringApplication.run(TestApplication.class, args);
 	}
 
+	/** Starts this application in a JVM of its own. */
+	static ArbiterProcess launch(List<String> arguments) {
+		List<String> all = new ArrayList<>(arguments);
+		all.add("--spring.main.banner-mode=off");
+		return ArbiterProcess.start(TestApplication.class, all.toArray(String[]::new));
+	}
+
 	/**
 	 * Descriptors the arbiter holds open when it spawns: a file and a listening socket that no child
 	 * may inherit.
@@ -34,6 +47,31 @@ public class TestApplication {
 	@ConditionalOnProperty("test.canary-file")
 	Canary canary(org.springframework.core.env.Environment environment) {
 		return new Canary(Path.of(environment.getRequiredProperty("test.canary-file")));
+	}
+
+	/** Prints every arbiter event, and fails on one kind to show a failing listener stops nothing. */
+	@Bean
+	@ConditionalOnProperty("test.print-events")
+	EventPrinter eventPrinter() {
+		return new EventPrinter();
+	}
+
+	@Bean
+	@ConditionalOnProperty("test.print-events")
+	WorkerLaunchCustomizer testLaunchCustomizer() {
+		return (launch) -> launch.environment().put("PISTIL_TEST_CUSTOMIZED", launch.pool() + "." + launch.number());
+	}
+
+	static final class EventPrinter {
+
+		@EventListener
+		void on(ArbiterEvent event) {
+			System.out.println("arbiter event: " + event);
+			if (event instanceof ArbiterEvent.WorkerStarted) {
+				throw new IllegalStateException("a listener that fails");
+			}
+		}
+
 	}
 
 	static final class Canary implements AutoCloseable {
