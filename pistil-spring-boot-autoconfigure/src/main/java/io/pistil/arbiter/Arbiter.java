@@ -345,7 +345,12 @@ public final class Arbiter implements AutoCloseable {
 				result.completeExceptionally(ex);
 			}
 		});
-		CompletableFuture.anyOf(result, this.stopped).join();
+		try {
+			CompletableFuture.anyOf(result, this.stopped).join();
+		}
+		catch (CompletionException ex) {
+			// The operation failed: its exception is rethrown below.
+		}
 		if (!result.isDone()) {
 			throw new IllegalStateException("The arbiter stopped");
 		}

@@ -4,14 +4,18 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
 import io.pistil.process.ProcessControl;
+import io.pistil.worker.ContextMode;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 /**
  * The arbiter's start and stop with no worker to spawn.
@@ -48,6 +52,33 @@ class ArbiterTests {
 		finally {
 			Files.deleteIfExists(ChildArguments.scoreboard(alive));
 			Files.deleteIfExists(alive);
+		}
+	}
+
+	@Test
+	void scalingOutOfBoundsOrAnUnknownPoolIsRefusedAndChangesNothing() {
+		WorkerSpec idle = new WorkerSpec("idle", "io.pistil.it.TickWorker", null, 0, 0, 2, 1, Duration.ofSeconds(30),
+				Duration.ofSeconds(60), Duration.ofSeconds(30), Duration.ofMillis(100), ContextMode.SLIM, List.of(), Map.of(),
+				Map.of());
+		PrintStream nowhere = new PrintStream(PrintStream.nullOutputStream());
+		try (Arbiter arbiter = new Arbiter(List.of(idle), this.launch, ProcessControl.load(),
+				ArbiterOptions.defaults().withOutput(nowhere, nowhere))) {
+			arbiter.start();
+
+			assertThatIllegalArgumentException().isThrownBy(() -> arbiter.scale("idle", 3))
+				.withMessage("Pool 'idle' takes between 0 and 2 workers, not 3");
+			assertThatIllegalArgumentException().isThrownBy(() -> arbiter.scale("idle", -1));
+			assertThatExceptionOfType(NoSuchPoolException.class).isThrownBy(() -> arbiter.increment("nope"))
+				.withMessage("No pool named 'nope'");
+			assertThat(arbiter.decrement("idle").desired()).as("already at min-workers").isZero();
+			assertThatIllegalArgumentException().isThrownBy(() -> arbiter.replace(1)).withMessage("No worker has pid 1");
+
+			Snapshots.PoolSnapshot pool = arbiter.snapshot().pools().get(0);
+			assertThat(pool.name()).isEqualTo("idle");
+			assertThat(pool.desired()).isZero();
+			assertThat(pool.maxWorkers()).isEqualTo(2);
+			assertThat(pool.workers()).isEmpty();
+			assertThat(arbiter.snapshot().state()).isEqualTo("RUNNING");
 		}
 	}
 
