@@ -29,6 +29,7 @@ import io.pistil.arbiter.ArbiterEvent.ArbiterReady;
 import io.pistil.arbiter.ArbiterEvent.ArbiterStarting;
 import io.pistil.arbiter.ArbiterEvent.ArbiterStopped;
 import io.pistil.arbiter.ArbiterEvent.ArbiterStopping;
+import io.pistil.arbiter.ArbiterEvent.PoolFailed;
 import io.pistil.arbiter.ArbiterEvent.PoolResized;
 import io.pistil.arbiter.ArbiterEvent.Reloading;
 import io.pistil.arbiter.ArbiterEvent.WorkerExited;
@@ -66,9 +67,6 @@ public final class Arbiter implements AutoCloseable {
 
 	/** How long workers get to stop on a quick stop (SIGINT). */
 	static final Duration QUICK_STOP_TIMEOUT = Duration.ofSeconds(1);
-
-	/** Delay before replacing a worker that died before it was ready, so a broken worker cannot spin. */
-	static final Duration FAILED_BOOT_RESTART_DELAY = Duration.ofSeconds(1);
 
 	private static final int SCOREBOARD_SLOTS = 1024;
 
@@ -225,7 +223,9 @@ public final class Arbiter implements AutoCloseable {
 				throw new IllegalArgumentException("Pool '" + pool + "' takes between " + target.spec.minWorkers()
 						+ " and " + target.spec.maxWorkers() + " workers, not " + workers);
 			}
+			target.recover();
 			resize(target, workers);
+			manage(target, System.nanoTime());
 			return snapshot(target, System.nanoTime());
 		});
 	}
@@ -484,6 +484,9 @@ public final class Arbiter implements AutoCloseable {
 
 	/** Moves a pool toward its desired count, or its rolling reload one step on. */
 	private void manage(Pool pool, long now) {
+		if (pool.failed) {
+			return;
+		}
 		if (pool.reloading) {
 			stepReload(pool, now);
 			return;
@@ -514,7 +517,12 @@ public final class Arbiter implements AutoCloseable {
 		if (!worker.retiring) {
 			worker.retiring = true;
 			worker.stopDeadline = now + timeout.toNanos();
-			this.processes.signal(worker.pid, UnixSignal.TERM);
+			if (worker.spec.shutdown() == ShutdownMode.BRUTAL) {
+				kill(worker);
+			}
+			else {
+				this.processes.signal(worker.pid, UnixSignal.TERM);
+			}
 		}
 		else if (now + timeout.toNanos() - worker.stopDeadline < 0) {
 			worker.stopDeadline = now + timeout.toNanos();
@@ -550,6 +558,16 @@ public final class Arbiter implements AutoCloseable {
 				logger.warn("pistil: pool " + name + " is no longer configured; keeping it as it was");
 				spec = pool.spec;
 			}
+			if (spec.type() == ChildType.SUPERVISOR && pool.spec.type() == ChildType.SUPERVISOR) {
+				// A supervisor reloads its own subtree, rolling, and keeps what it owns (such as listening sockets).
+				pool.recover();
+				pool.spec = spec;
+				resize(pool, spec.workers());
+				pool.active().forEach((supervisor) -> this.processes.signal(supervisor.pid, UnixSignal.HUP));
+				logger.info("pistil: reload forwarded to the supervisors of pool " + name);
+				continue;
+			}
+			pool.recover();
 			pool.previousSpec = pool.spec;
 			pool.spec = spec;
 			pool.generation++;
@@ -628,7 +646,8 @@ public final class Arbiter implements AutoCloseable {
 		int number = pool.freeNumber();
 		publish(new WorkerSpawning(spec.name(), number));
 		this.scoreboard.slot(slot).clear();
-		ChildArguments child = new ChildArguments(this.pid, spec.name(), number, slot, this.runDirectory,
+		ChildArguments child = new ChildArguments(this.pid, spec.name(), spec.type(), this.launch.pathOf(spec.name()),
+				number, slot, this.runDirectory,
 				spec.workerClass(), spec.beanName(), spec.context(), this.launch.applicationClass(),
 				this.launch.profiles(), spec.pause(), spec.args());
 		Map<String, String> environment = new HashMap<>(this.launch.environment());
@@ -649,7 +668,7 @@ public final class Arbiter implements AutoCloseable {
 			}
 			else {
 				logger.error("pistil: cannot start worker " + child.workerName() + ", retrying: " + ex.getMessage());
-				pool.nextSpawnAt = now + FAILED_BOOT_RESTART_DELAY.toNanos();
+				pool.nextSpawnAt = now + spec.restart().backoffMin().toNanos();
 			}
 			return;
 		}
@@ -705,11 +724,58 @@ public final class Arbiter implements AutoCloseable {
 		if (replaced != null) {
 			pool.desired--;
 		}
-		logger.warn("pistil: worker " + worker + " " + status + describe(cause) + "; starting a replacement");
-		if (cause == ExitCause.BOOT_FAILURE) {
-			pool.nextSpawnAt = System.nanoTime() + FAILED_BOOT_RESTART_DELAY.toNanos();
+		restartOrShrink(pool, worker, status, cause);
+	}
+
+	/** Applies the pool's restart policy and the arbiter's strategy to a worker that ended by itself. */
+	private void restartOrShrink(Pool pool, WorkerProcess worker, ExitStatus status, ExitCause cause) {
+		RestartPolicy policy = pool.spec.restart();
+		if (!policy.type().restarts(cause == ExitCause.NORMAL)) {
+			logger.info("pistil: worker " + worker + " " + status + "; not restarted (" + policy.type() + ")");
+			resize(pool, pool.desired - 1);
+			return;
 		}
-		manage(pool, System.nanoTime());
+		long now = System.nanoTime();
+		if (pool.restartExceedsIntensity(now)) {
+			giveUp(pool);
+			return;
+		}
+		pool.crashStreak = (now - worker.spawnedAt > policy.backoffReset().toNanos()) ? 1 : pool.crashStreak + 1;
+		Duration delay = policy.backoff(pool.crashStreak, cause == ExitCause.BOOT_FAILURE);
+		pool.nextSpawnAt = now + delay.toNanos();
+		logger.warn("pistil: worker " + worker + " " + status + describe(cause) + "; restarting it"
+				+ (delay.isZero() ? "" : " in " + seconds(delay.toNanos())));
+		restartSiblings(pool, now);
+		manage(pool, now);
+	}
+
+	/** ONE_FOR_ALL and REST_FOR_ONE: the siblings stop, and their pools start them again. */
+	private void restartSiblings(Pool pool, long now) {
+		Strategy strategy = this.options.strategy();
+		if (strategy == Strategy.ONE_FOR_ONE) {
+			return;
+		}
+		boolean after = false;
+		for (Pool other : this.pools.values()) {
+			boolean affected = (strategy == Strategy.ONE_FOR_ALL) || after;
+			after = after || other == pool;
+			if (affected && !other.failed) {
+				other.active().forEach((sibling) -> retire(sibling, sibling.spec.gracefulTimeout(), now));
+				logger.info("pistil: " + strategy + ": restarting the workers of pool " + other.name());
+			}
+		}
+	}
+
+	/** Past its restart intensity a pool stops its workers and waits for a reload or a scale. */
+	private void giveUp(Pool pool) {
+		RestartPolicy policy = pool.spec.restart();
+		logger.error("pistil: pool " + pool.name() + " gave up: more than " + policy.maxRestarts() + " restarts within "
+				+ seconds(policy.period().toNanos()) + "; it runs no worker until it is reloaded or scaled");
+		pool.failed = true;
+		pool.reloading = false;
+		long now = System.nanoTime();
+		pool.active().forEach((worker) -> retire(worker, worker.spec.gracefulTimeout(), now));
+		publish(new PoolFailed(pool.name(), pool.restartTimes.size(), policy.period()));
 	}
 
 	private static ExitCause cause(WorkerProcess worker, ExitStatus status) {
@@ -850,8 +916,8 @@ public final class Arbiter implements AutoCloseable {
 	}
 
 	private boolean everyPoolReady() {
-		return this.pools.values().stream().allMatch((pool) -> pool.active().size() == pool.desired
-				&& pool.readyCount() == pool.desired);
+		return this.pools.values().stream().allMatch((pool) -> pool.failed
+				|| (pool.active().size() == pool.desired && pool.readyCount() == pool.desired));
 	}
 
 	private PoolSnapshot snapshot(Pool pool, long now) {
@@ -865,7 +931,7 @@ public final class Arbiter implements AutoCloseable {
 						Duration.ofNanos(now - worker.lastSeen), own ? slot.requests() : 0);
 			})
 			.toList();
-		return new PoolSnapshot(pool.name(), pool.reloading ? "RELOADING" : "RUNNING", pool.desired, pool.active().size(),
+		return new PoolSnapshot(pool.name(), pool.state(), pool.desired, pool.active().size(),
 				(int) pool.readyCount(), pool.spec.minWorkers(), pool.spec.maxWorkers(), pool.restarts, workers);
 	}
 

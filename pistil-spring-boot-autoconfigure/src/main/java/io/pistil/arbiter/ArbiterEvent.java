@@ -44,6 +44,14 @@ public sealed interface ArbiterEvent {
 	record PoolResized(String pool, int oldCount, int newCount) implements ArbiterEvent {
 	}
 
+	/**
+	 * A pool restarted its workers more than max-restarts times within its period and gave up: it
+	 * runs no worker until it is reloaded or scaled. In a supervisor child, this ends the child, and
+	 * its parent decides what follows (OTP's escalation).
+	 */
+	record PoolFailed(String pool, int restarts, Duration period) implements ArbiterEvent {
+	}
+
 	/** A rolling reload of these pools begins (on_reload). */
 	record Reloading(List<String> pools) implements ArbiterEvent {
 	}

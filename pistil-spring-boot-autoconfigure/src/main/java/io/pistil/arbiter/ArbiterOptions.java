@@ -14,36 +14,41 @@ import java.util.function.Supplier;
  * @param customizers what may change a worker's launch
  * @param reloadSource gives the pools' specs anew for a reload (the configuration read again); null
  * to reload with the specs the arbiter has
+ * @param strategy which workers are restarted when one is
  */
 public record ArbiterOptions(PrintStream out, PrintStream err, List<ArbiterListener> listeners,
-		List<WorkerLaunchCustomizer> customizers, Supplier<List<WorkerSpec>> reloadSource) {
+		List<WorkerLaunchCustomizer> customizers, Supplier<List<WorkerSpec>> reloadSource, Strategy strategy) {
 
 	public ArbiterOptions {
 		listeners = List.copyOf(listeners);
 		customizers = List.copyOf(customizers);
 	}
 
-	/** The process's own streams, no listener, no customizer, reloads with the same specs. */
+	/** The process's own streams, no listener, no customizer, reloads with the same specs, one-for-one. */
 	public static ArbiterOptions defaults() {
-		return new ArbiterOptions(System.out, System.err, List.of(), List.of(), null);
+		return new ArbiterOptions(System.out, System.err, List.of(), List.of(), null, Strategy.ONE_FOR_ONE);
 	}
 
 	public ArbiterOptions withOutput(PrintStream out, PrintStream err) {
-		return new ArbiterOptions(out, err, this.listeners, this.customizers, this.reloadSource);
+		return new ArbiterOptions(out, err, this.listeners, this.customizers, this.reloadSource, this.strategy);
 	}
 
 	public ArbiterOptions withListener(ArbiterListener listener) {
 		List<ArbiterListener> all = new ArrayList<>(this.listeners);
 		all.add(listener);
-		return new ArbiterOptions(this.out, this.err, all, this.customizers, this.reloadSource);
+		return new ArbiterOptions(this.out, this.err, all, this.customizers, this.reloadSource, this.strategy);
 	}
 
 	public ArbiterOptions withCustomizers(List<WorkerLaunchCustomizer> customizers) {
-		return new ArbiterOptions(this.out, this.err, this.listeners, customizers, this.reloadSource);
+		return new ArbiterOptions(this.out, this.err, this.listeners, customizers, this.reloadSource, this.strategy);
 	}
 
 	public ArbiterOptions withReloadSource(Supplier<List<WorkerSpec>> reloadSource) {
-		return new ArbiterOptions(this.out, this.err, this.listeners, this.customizers, reloadSource);
+		return new ArbiterOptions(this.out, this.err, this.listeners, this.customizers, reloadSource, this.strategy);
+	}
+
+	public ArbiterOptions withStrategy(Strategy strategy) {
+		return new ArbiterOptions(this.out, this.err, this.listeners, this.customizers, this.reloadSource, strategy);
 	}
 
 }

@@ -15,6 +15,8 @@ import io.pistil.worker.ContextMode;
  *
  * @param arbiterPid the arbiter's pid, so a child can tell it has been orphaned
  * @param pool the pool name
+ * @param type worker or supervisor
+ * @param path where the pool is in the supervision tree: pool names from the top, joined by '.'
  * @param number the worker number
  * @param slot the worker's scoreboard slot
  * @param runDirectory the arbiter's run directory (scoreboard, boot error reports)
@@ -26,7 +28,7 @@ import io.pistil.worker.ContextMode;
  * @param pause the pause of the default loop
  * @param args the pool's free-form settings
  */
-public record ChildArguments(long arbiterPid, String pool, int number, int slot, Path runDirectory, String workerClass,
+public record ChildArguments(long arbiterPid, String pool, ChildType type, String path, int number, int slot, Path runDirectory, String workerClass,
 		String beanName, ContextMode context, String applicationClass, List<String> profiles, Duration pause,
 		Map<String, String> args) {
 
@@ -55,6 +57,8 @@ public record ChildArguments(long arbiterPid, String pool, int number, int slot,
 		List<String> arguments = new ArrayList<>();
 		arguments.add("--arbiter-pid=" + this.arbiterPid);
 		arguments.add("--pool=" + this.pool);
+		arguments.add("--type=" + this.type);
+		arguments.add("--path=" + this.path);
 		arguments.add("--number=" + this.number);
 		arguments.add("--slot=" + this.slot);
 		arguments.add("--run-directory=" + this.runDirectory);
@@ -96,7 +100,7 @@ public record ChildArguments(long arbiterPid, String pool, int number, int slot,
 		}
 		String profiles = values.getOrDefault("profiles", "");
 		return new ChildArguments(Long.parseLong(required(values, "arbiter-pid")), required(values, "pool"),
-				Integer.parseInt(required(values, "number")), Integer.parseInt(required(values, "slot")),
+				ChildType.valueOf(required(values, "type")), required(values, "path"), Integer.parseInt(required(values, "number")), Integer.parseInt(required(values, "slot")),
 				Path.of(required(values, "run-directory")), required(values, "worker-class"), values.get("bean"),
 				ContextMode.valueOf(required(values, "context")), values.get("application-class"),
 				profiles.isEmpty() ? List.of() : List.of(profiles.split(",")),

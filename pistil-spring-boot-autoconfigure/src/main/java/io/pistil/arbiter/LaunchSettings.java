@@ -16,9 +16,11 @@ import java.util.Map;
  * @param applicationClass the application's main configuration class, or null
  * @param profiles the arbiter's active profiles
  * @param environment the environment every child starts from
+ * @param treePath where this arbiter is in the supervision tree: empty at the top, else the pool
+ * names of the supervisors above it, joined by '.'
  */
 public record LaunchSettings(Path javaExecutable, String classPath, boolean executableJar, String applicationClass,
-		List<String> profiles, Map<String, String> environment) {
+		List<String> profiles, Map<String, String> environment, String treePath) {
 
 	static final String CHILD_MAIN = "io.pistil.child.ChildMain";
 
@@ -31,19 +33,29 @@ public record LaunchSettings(Path javaExecutable, String classPath, boolean exec
 	 * Settings for children of this JVM: its {@code java}, class path and environment.
 	 * @param applicationClass the application's main configuration class, or null
 	 * @param profiles the active profiles
+	 * @param treePath where this arbiter is in the supervision tree, empty at the top
 	 * @return the launch settings
 	 */
-	public static LaunchSettings ofCurrentJvm(String applicationClass, List<String> profiles) {
+	public static LaunchSettings ofCurrentJvm(String applicationClass, List<String> profiles, String treePath) {
 		String classPath = System.getProperty("java.class.path");
 		boolean executableJar = classPath.endsWith(".jar") && !classPath.contains(java.io.File.pathSeparator)
 				&& isLoadedBySpringBootLauncher();
 		return new LaunchSettings(Path.of(System.getProperty("java.home"), "bin", "java"), classPath, executableJar,
-				applicationClass, profiles, System.getenv());
+				applicationClass, profiles, System.getenv(), treePath);
 	}
 
 	private static boolean isLoadedBySpringBootLauncher() {
 		ClassLoader loader = LaunchSettings.class.getClassLoader();
 		return loader != null && loader.getClass().getName().startsWith("org.springframework.boot.loader.");
+	}
+
+	/**
+	 * Returns the tree path of a pool of this arbiter.
+	 * @param pool the pool name
+	 * @return the pool's path
+	 */
+	String pathOf(String pool) {
+		return this.treePath.isEmpty() ? pool : this.treePath + "." + pool;
 	}
 
 	/**

@@ -1,7 +1,9 @@
 package io.pistil.arbiter;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
 
@@ -23,6 +25,15 @@ final class Pool {
 	boolean reloading;
 
 	long restarts;
+
+	/** Whether the pool gave up after too many restarts: it runs no worker until a reload or a scale. */
+	boolean failed;
+
+	/** How many workers ended in a row without a stable run: drives the backoff. */
+	int crashStreak;
+
+	/** When the restarts within the restart intensity's period happened (System.nanoTime()). */
+	final Deque<Long> restartTimes = new ArrayDeque<>();
 
 	/** No spawn before this time (System.nanoTime()), after a worker failed to boot; 0 for none. */
 	long nextSpawnAt;
@@ -62,6 +73,32 @@ final class Pool {
 
 	Optional<WorkerProcess> oldestActive() {
 		return active().stream().min(Comparator.comparingLong((worker) -> worker.age));
+	}
+
+	/** Forgets a failure and the restarts behind it: an operator reloaded or scaled the pool. */
+	void recover() {
+		this.failed = false;
+		this.crashStreak = 0;
+		this.restartTimes.clear();
+		this.nextSpawnAt = 0;
+	}
+
+	/**
+	 * Records a restart and tells whether it goes past the restart intensity.
+	 * @param now the time
+	 * @return whether the pool has restarted more than max-restarts times within the period
+	 */
+	boolean restartExceedsIntensity(long now) {
+		RestartPolicy policy = this.spec.restart();
+		this.restartTimes.addLast(now);
+		while (now - this.restartTimes.peekFirst() > policy.period().toNanos()) {
+			this.restartTimes.removeFirst();
+		}
+		return this.restartTimes.size() > policy.maxRestarts();
+	}
+
+	String state() {
+		return this.failed ? "FAILED" : this.reloading ? "RELOADING" : "RUNNING";
 	}
 
 	Optional<WorkerProcess> find(long pid) {

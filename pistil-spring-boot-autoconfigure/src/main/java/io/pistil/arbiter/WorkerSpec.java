@@ -12,7 +12,8 @@ import io.pistil.worker.ContextMode;
  * Validated on construction, so a pool never starts half-configured.
  *
  * @param name the pool name
- * @param workerClass fully qualified class name of the {@code Worker}
+ * @param type what the children are: workers, or supervisors of pools of their own
+ * @param workerClass fully qualified class name of the {@code Worker}; empty for supervisors
  * @param beanName the bean to take from a {@link ContextMode#FULL full} context, or null for the
  * bean of {@code workerClass}
  * @param workers how many workers to keep running
@@ -28,18 +29,21 @@ import io.pistil.worker.ContextMode;
  * @param jvmOptions options for the child JVM
  * @param environment environment variables added to the child's
  * @param args free-form settings handed to the worker
+ * @param restart when workers are restarted, how soon, and when the pool gives up
+ * @param shutdown how workers are stopped
  */
-public record WorkerSpec(String name, String workerClass, String beanName, int workers, int minWorkers,
+public record WorkerSpec(String name, ChildType type, String workerClass, String beanName, int workers, int minWorkers,
 		int maxWorkers, int reloadSurge, Duration timeout,
 		Duration bootTimeout, Duration gracefulTimeout, Duration pause, ContextMode context, List<String> jvmOptions,
-		Map<String, String> environment, Map<String, String> args) {
+		Map<String, String> environment, Map<String, String> args, RestartPolicy restart, ShutdownMode shutdown) {
 
 	public WorkerSpec {
 		if (name == null || !name.matches("[A-Za-z0-9][A-Za-z0-9_.-]*")) {
 			throw new InvalidSpecException(String.valueOf(name), "name", name,
 					"must start with a letter or digit and hold only letters, digits, '.', '_' and '-'");
 		}
-		if (workerClass == null || workerClass.isBlank()) {
+		Objects.requireNonNull(type, "type");
+		if (type == ChildType.WORKER && (workerClass == null || workerClass.isBlank())) {
 			throw new InvalidSpecException(name, "worker-class", workerClass, "is required");
 		}
 		if (workers < 0) {
@@ -65,6 +69,8 @@ public record WorkerSpec(String name, String workerClass, String beanName, int w
 			throw new InvalidSpecException(name, "pause", pause, "must be zero or more");
 		}
 		Objects.requireNonNull(context, "context");
+		Objects.requireNonNull(shutdown, "shutdown");
+		restart.validate(name);
 		jvmOptions = List.copyOf(jvmOptions);
 		environment = Map.copyOf(environment);
 		args = Map.copyOf(args);
@@ -76,9 +82,9 @@ public record WorkerSpec(String name, String workerClass, String beanName, int w
 	 * @return the new spec
 	 */
 	public WorkerSpec withWorkers(int count) {
-		return new WorkerSpec(this.name, this.workerClass, this.beanName, count, this.minWorkers, this.maxWorkers,
-				this.reloadSurge, this.timeout, this.bootTimeout, this.gracefulTimeout, this.pause, this.context,
-				this.jvmOptions, this.environment, this.args);
+		return new WorkerSpec(this.name, this.type, this.workerClass, this.beanName, count, this.minWorkers,
+				this.maxWorkers, this.reloadSurge, this.timeout, this.bootTimeout, this.gracefulTimeout, this.pause,
+				this.context, this.jvmOptions, this.environment, this.args, this.restart, this.shutdown);
 	}
 
 	private static void requirePositive(String pool, String property, Duration value) {

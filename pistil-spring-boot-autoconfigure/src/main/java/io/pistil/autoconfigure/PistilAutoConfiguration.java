@@ -1,6 +1,7 @@
 package io.pistil.autoconfigure;
 
 import java.util.List;
+import java.util.Map;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
@@ -49,22 +50,26 @@ public final class PistilAutoConfiguration {
 			ConfigurableListableBeanFactory beanFactory, ConfigurableApplicationContext context,
 			ProcessControl processControl, ObjectProvider<WorkerLaunchCustomizer> customizers) {
 		ClassLoader classLoader = beanFactory.getBeanClassLoader();
-		List<WorkerSpec> specs = new WorkerSpecs(properties, registrar.declaredWorkers(), beanFactory, classLoader)
-			.resolve();
+		String treePath = properties.getTreePath();
+		PistilProperties node = properties.node(treePath);
+		// Annotated workers are top-level pools; a supervisor child runs only its configured children.
+		Map<String, DeclaredWorker> declared = treePath.isEmpty() ? registrar.declaredWorkers() : Map.of();
+		List<WorkerSpec> specs = new WorkerSpecs(node, declared, beanFactory, classLoader).resolve();
 		List<String> poolNames = specs.stream().map(WorkerSpec::name).toList();
 		for (String pool : properties.getSignalPools()) {
-			if (!poolNames.contains(pool)) {
+			if (treePath.isEmpty() && !poolNames.contains(pool)) {
 				throw new IllegalArgumentException(
 						"pistil.signal-pools names '" + pool + "', which is not a pool; the pools are " + poolNames);
 			}
 		}
 		ConfigurableEnvironment environment = context.getEnvironment();
 		LaunchSettings launch = LaunchSettings.ofCurrentJvm(applicationClass(beanFactory),
-				List.of(environment.getActiveProfiles()));
+				List.of(environment.getActiveProfiles()), treePath);
 		ArbiterOptions options = ArbiterOptions.defaults()
 			.withListener(context::publishEvent)
 			.withCustomizers(customizers.orderedStream().toList())
-			.withReloadSource(new ReloadedSpecs(environment, context, registrar.declaredWorkers(), beanFactory, classLoader));
+			.withReloadSource(new ReloadedSpecs(environment, context, declared, beanFactory, classLoader))
+			.withStrategy(node.getStrategy());
 		return new Arbiter(specs, launch, processControl, options);
 	}
 

@@ -8,6 +8,10 @@ import java.util.Map;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
+import io.pistil.arbiter.ChildType;
+import io.pistil.arbiter.RestartType;
+import io.pistil.arbiter.ShutdownMode;
+import io.pistil.arbiter.Strategy;
 import io.pistil.worker.ContextMode;
 
 /**
@@ -31,6 +35,18 @@ public class PistilProperties {
 	 * Whether the arbiter handles SIGTERM (graceful stop, exit code 0) and SIGINT (quick stop) itself.
 	 */
 	private boolean handleSignals = true;
+
+	/**
+	 * Which workers the arbiter restarts when one of its workers is restarted: 'one-for-one',
+	 * 'one-for-all', or 'rest-for-one' (the pools declared after the worker's pool), as in Erlang/OTP.
+	 */
+	private Strategy strategy = Strategy.ONE_FOR_ONE;
+
+	/**
+	 * Where this arbiter is in a supervision tree: set by pistil in a supervisor child, empty at the
+	 * top. Not for applications to set.
+	 */
+	private String treePath = "";
 
 	/**
 	 * Pools that SIGTTIN and SIGTTOU scale; empty for every pool.
@@ -67,6 +83,51 @@ public class PistilProperties {
 		this.handleSignals = handleSignals;
 	}
 
+	public Strategy getStrategy() {
+		return this.strategy;
+	}
+
+	public void setStrategy(Strategy strategy) {
+		this.strategy = strategy;
+	}
+
+	public String getTreePath() {
+		return this.treePath;
+	}
+
+	public void setTreePath(String treePath) {
+		this.treePath = treePath;
+	}
+
+	/**
+	 * Returns the configuration of the arbiter at a place of the supervision tree below this one: a
+	 * supervisor pool's children with its strategy.
+	 * @param path supervisor pool names from this node down, joined by '.'; empty for this node
+	 * @return the node's configuration
+	 * @throws IllegalStateException if no supervisor pool has this path
+	 */
+	public PistilProperties node(String path) {
+		if (path.isEmpty()) {
+			return this;
+		}
+		Map<String, Pool> pools = this.workers;
+		Pool supervisor = null;
+		for (String name : path.split("\\.")) {
+			supervisor = pools.get(name);
+			if (supervisor == null) {
+				throw new IllegalStateException("No supervisor pool at pistil.workers path '" + path + "'");
+			}
+			pools = supervisor.getChildren();
+		}
+		PistilProperties node = new PistilProperties();
+		node.setGracefulTimeout(this.gracefulTimeout);
+		node.setHandleSignals(this.handleSignals);
+		node.setTreePath(this.treePath.isEmpty() ? path : this.treePath + "." + path);
+		node.setStrategy((supervisor.getStrategy() != null) ? supervisor.getStrategy() : Strategy.ONE_FOR_ONE);
+		node.getWorkers().putAll(pools);
+		return node;
+	}
+
 	public List<String> getSignalPools() {
 		return this.signalPools;
 	}
@@ -83,6 +144,65 @@ public class PistilProperties {
 	 * One pool. Unset values come from the pool's @PistilWorker annotation, then from the defaults.
 	 */
 	public static class Pool {
+
+		/**
+		 * What the pool's children are: 'worker' (default), or 'supervisor': a child JVM running an
+		 * arbiter of its own over the pool's 'children'.
+		 */
+		private ChildType type;
+
+		/**
+		 * For a supervisor pool: the pools its children supervise, by name, with the same keys as
+		 * pistil.workers.
+		 */
+		private final Map<String, Pool> children = new LinkedHashMap<>();
+
+		/**
+		 * For a supervisor pool: which of its children's workers it restarts when one is restarted.
+		 * Defaults to one-for-one.
+		 */
+		private Strategy strategy;
+
+		/**
+		 * Which ends of a worker are restarted: 'permanent' (every one), 'transient' (all but exit
+		 * code 0), 'temporary' (none). A worker not restarted leaves its pool one smaller. Defaults to
+		 * permanent.
+		 */
+		private RestartType restart;
+
+		/**
+		 * How workers are stopped: 'graceful' (SIGTERM, then SIGKILL after the graceful timeout) or
+		 * 'brutal' (SIGKILL). Defaults to graceful.
+		 */
+		private ShutdownMode shutdown;
+
+		/**
+		 * The most restarts within 'period' before the pool gives up (state FAILED; in a supervisor
+		 * child, escalation to its parent). Defaults to 10.
+		 */
+		private Integer maxRestarts;
+
+		/**
+		 * The sliding window of max-restarts. Defaults to 1m.
+		 */
+		private Duration period;
+
+		/**
+		 * Delay before the second restart of a worker that keeps crashing, doubling up to backoff-max,
+		 * with jitter. Defaults to 1s.
+		 */
+		private Duration backoffMin;
+
+		/**
+		 * The longest delay between two restarts. Defaults to 30s.
+		 */
+		private Duration backoffMax;
+
+		/**
+		 * How long a worker must run for its pool to count as stable again, ending the backoff.
+		 * Defaults to 30s.
+		 */
+		private Duration backoffReset;
 
 		/**
 		 * Fully qualified name of the Worker class, for a pool not declared by @PistilWorker.
@@ -160,6 +280,82 @@ public class PistilProperties {
 		 * Free-form settings handed to the workers (WorkerContext.args()), added to the annotation's.
 		 */
 		private final Map<String, String> args = new LinkedHashMap<>();
+
+		public ChildType getType() {
+			return this.type;
+		}
+
+		public void setType(ChildType type) {
+			this.type = type;
+		}
+
+		public Map<String, Pool> getChildren() {
+			return this.children;
+		}
+
+		public Strategy getStrategy() {
+			return this.strategy;
+		}
+
+		public void setStrategy(Strategy strategy) {
+			this.strategy = strategy;
+		}
+
+		public RestartType getRestart() {
+			return this.restart;
+		}
+
+		public void setRestart(RestartType restart) {
+			this.restart = restart;
+		}
+
+		public ShutdownMode getShutdown() {
+			return this.shutdown;
+		}
+
+		public void setShutdown(ShutdownMode shutdown) {
+			this.shutdown = shutdown;
+		}
+
+		public Integer getMaxRestarts() {
+			return this.maxRestarts;
+		}
+
+		public void setMaxRestarts(Integer maxRestarts) {
+			this.maxRestarts = maxRestarts;
+		}
+
+		public Duration getPeriod() {
+			return this.period;
+		}
+
+		public void setPeriod(Duration period) {
+			this.period = period;
+		}
+
+		public Duration getBackoffMin() {
+			return this.backoffMin;
+		}
+
+		public void setBackoffMin(Duration backoffMin) {
+			this.backoffMin = backoffMin;
+		}
+
+		public Duration getBackoffMax() {
+			return this.backoffMax;
+		}
+
+		public void setBackoffMax(Duration backoffMax) {
+			this.backoffMax = backoffMax;
+		}
+
+		public Duration getBackoffReset() {
+			return this.backoffReset;
+		}
+
+		public void setBackoffReset(Duration backoffReset) {
+			this.backoffReset = backoffReset;
+		}
 
 		public String getWorkerClass() {
 			return this.workerClass;

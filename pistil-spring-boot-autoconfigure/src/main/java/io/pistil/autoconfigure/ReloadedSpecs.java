@@ -54,7 +54,8 @@ final class ReloadedSpecs implements Supplier<List<WorkerSpec>> {
 		ConfigDataEnvironmentPostProcessor.applyTo(fresh, this.resourceLoader, new DefaultBootstrapContext(),
 				List.of(this.environment.getActiveProfiles()));
 		PistilProperties properties = Binder.get(fresh).bindOrCreate("pistil", PistilProperties.class);
-		return new WorkerSpecs(properties, this.declared, this.beanFactory, this.classLoader).resolve();
+		return new WorkerSpecs(properties.node(properties.getTreePath()), this.declared, this.beanFactory,
+				this.classLoader).resolve();
 	}
 
 }

@@ -12,7 +12,10 @@ import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.boot.convert.DurationStyle;
 import org.springframework.util.ClassUtils;
 
+import io.pistil.arbiter.ChildType;
 import io.pistil.arbiter.InvalidSpecException;
+import io.pistil.arbiter.RestartPolicy;
+import io.pistil.arbiter.ShutdownMode;
 import io.pistil.arbiter.WorkerSpec;
 import io.pistil.worker.ContextMode;
 import io.pistil.worker.Worker;
@@ -62,13 +65,20 @@ final class WorkerSpecs {
 
 	private WorkerSpec resolve(String name, DeclaredWorker declared, PistilProperties.Pool pool) {
 		PistilProperties.Pool configured = (pool != null) ? pool : new PistilProperties.Pool();
+		ChildType type = first(configured.getType(), ChildType.WORKER);
 		ContextMode context = first(configured.getContext(), (declared != null) ? declared.context() : null,
 				ContextMode.SLIM);
 		Map<String, String> args = new LinkedHashMap<>((declared != null) ? declared.args() : Map.of());
 		args.putAll(configured.getArgs());
 		int workers = first(configured.getWorkers(), (declared != null) ? declared.workers() : null, DEFAULT_WORKERS);
-		return new WorkerSpec(name, workerClass(name, declared, configured),
-				(context == ContextMode.FULL) ? configured.getBean() : null, workers,
+		String workerClass = (type == ChildType.SUPERVISOR) ? supervisedChildren(name) : workerClass(name, declared, configured);
+		RestartPolicy defaults = RestartPolicy.DEFAULT;
+		RestartPolicy restart = new RestartPolicy(first(configured.getRestart(), defaults.type()),
+				first(configured.getMaxRestarts(), defaults.maxRestarts()), first(configured.getPeriod(), defaults.period()),
+				first(configured.getBackoffMin(), defaults.backoffMin()),
+				first(configured.getBackoffMax(), defaults.backoffMax()),
+				first(configured.getBackoffReset(), defaults.backoffReset()));
+		return new WorkerSpec(name, type, workerClass, (context == ContextMode.FULL) ? configured.getBean() : null, workers,
 				first(configured.getMinWorkers(), 0), first(configured.getMaxWorkers(), Math.max(DEFAULT_MAX_WORKERS, workers)),
 				first(configured.getReloadSurge(), 1),
 				first(configured.getTimeout(), annotationDuration(declared, name, "timeout"), DEFAULT_TIMEOUT),
@@ -76,7 +86,27 @@ final class WorkerSpecs {
 				first(configured.getGracefulTimeout(), null, this.properties.getGracefulTimeout()),
 				first(configured.getPause(), annotationDuration(declared, name, "pause"), DEFAULT_PAUSE), context,
 				first(configured.getJvmOptions(), (declared != null) ? declared.jvmOptions() : null, List.of()),
-				configured.getEnv(), args);
+				configured.getEnv(), args, restart, first(configured.getShutdown(), ShutdownMode.GRACEFUL));
+	}
+
+	/**
+	 * Validates a supervisor's subtree now, so a mistake deep in the tree fails the application's
+	 * start with the property's full name rather than a supervisor child's start later.
+	 * @return the worker class of a supervisor: none
+	 */
+	private String supervisedChildren(String name) {
+		PistilProperties node = this.properties.node(name);
+		if (node.getWorkers().isEmpty()) {
+			throw new InvalidSpecException(name, "children", "{}", "a supervisor needs at least one child pool");
+		}
+		try {
+			new WorkerSpecs(node, Map.of(), this.beanFactory, this.classLoader).resolve();
+		}
+		catch (InvalidSpecException ex) {
+			throw new InvalidSpecException(name + ".children." + ex.getPool(), ex.getProperty(), ex.getValue(),
+					ex.getReason());
+		}
+		return "";
 	}
 
 	private String workerClass(String name, DeclaredWorker declared, PistilProperties.Pool configured) {

@@ -21,6 +21,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.util.ClassUtils;
 
 import io.pistil.arbiter.ChildArguments;
+import io.pistil.arbiter.ChildType;
 import io.pistil.arbiter.Scoreboard;
 import io.pistil.worker.ContextMode;
 import io.pistil.worker.Worker;
@@ -57,6 +58,10 @@ public final class ChildMain {
 		Scoreboard.Slot slot = Scoreboard.open(ChildArguments.scoreboard(arguments.runDirectory()))
 			.slot(arguments.slot());
 		slot.begin(ProcessHandle.current().pid());
+		if (arguments.type() == ChildType.SUPERVISOR) {
+			SupervisorChild.run(arguments, slot);
+			return;
+		}
 		ChildWorkerContext context = new ChildWorkerContext(arguments, slot);
 		AtomicReference<ConfigurableApplicationContext> started = new AtomicReference<>();
 		// TERM and INT end the loop after the current handle(); the JVM's own handling would exit at once.
@@ -137,7 +142,7 @@ public final class ChildMain {
 	}
 
 	/** Leaves the arbiter the exception's causes and where the root one was thrown. */
-	private static void reportBootError(ChildArguments arguments, Throwable failure) {
+	static void reportBootError(ChildArguments arguments, Throwable failure) {
 		StringBuilder report = new StringBuilder();
 		Map<Throwable, Boolean> seen = new IdentityHashMap<>();
 		Throwable root = failure;
@@ -157,7 +162,7 @@ public final class ChildMain {
 		}
 	}
 
-	private static void haltAfter(long millis) {
+	static void haltAfter(long millis) {
 		try {
 			Thread.sleep(millis);
 		}

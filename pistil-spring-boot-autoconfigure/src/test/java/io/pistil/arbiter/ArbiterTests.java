@@ -23,7 +23,7 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 class ArbiterTests {
 
 	private final LaunchSettings launch = new LaunchSettings(Path.of(System.getProperty("java.home"), "bin", "java"),
-			System.getProperty("java.class.path"), false, null, List.of(), Map.of());
+			System.getProperty("java.class.path"), false, null, List.of(), Map.of(), "");
 
 	@Test
 	void startRemovesTheRunDirectoryOfAnArbiterThatDiedAndStopRemovesItsOwn() throws Exception {
@@ -57,9 +57,9 @@ class ArbiterTests {
 
 	@Test
 	void scalingOutOfBoundsOrAnUnknownPoolIsRefusedAndChangesNothing() {
-		WorkerSpec idle = new WorkerSpec("idle", "io.pistil.it.TickWorker", null, 0, 0, 2, 1, Duration.ofSeconds(30),
-				Duration.ofSeconds(60), Duration.ofSeconds(30), Duration.ofMillis(100), ContextMode.SLIM, List.of(), Map.of(),
-				Map.of());
+		WorkerSpec idle = new WorkerSpec("idle", ChildType.WORKER, "io.pistil.it.TickWorker", null, 0, 0, 2, 1,
+				Duration.ofSeconds(30), Duration.ofSeconds(60), Duration.ofSeconds(30), Duration.ofMillis(100),
+				ContextMode.SLIM, List.of(), Map.of(), Map.of(), RestartPolicy.DEFAULT, ShutdownMode.GRACEFUL);
 		PrintStream nowhere = new PrintStream(PrintStream.nullOutputStream());
 		try (Arbiter arbiter = new Arbiter(List.of(idle), this.launch, ProcessControl.load(),
 				ArbiterOptions.defaults().withOutput(nowhere, nowhere))) {

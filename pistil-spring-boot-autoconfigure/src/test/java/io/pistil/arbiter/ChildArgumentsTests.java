@@ -28,7 +28,7 @@ class ChildArgumentsTests {
 		args.put("url", "jdbc:h2:mem:db;MODE=PostgreSQL");
 		args.put("greeting", "hello, world");
 		args.put("empty", "");
-		ChildArguments arguments = new ChildArguments(12345, "mail-out", 3, 17, Path.of("/tmp/pistil-12345-run"),
+		ChildArguments arguments = new ChildArguments(12345, "mail-out", ChildType.WORKER, "mail-out", 3, 17, Path.of("/tmp/pistil-12345-run"),
 				"com.example.MailWorker", "mailWorker", ContextMode.FULL, "com.example.Application",
 				List.of("prod", "eu"), Duration.ofMillis(250), args);
 		assertThat(roundTrip(arguments)).isEqualTo(arguments);
@@ -36,7 +36,7 @@ class ChildArgumentsTests {
 
 	@Test
 	void slimArgumentsWithoutBeanApplicationOrProfilesSurviveTheCommandLine() {
-		ChildArguments arguments = new ChildArguments(1, "p", 1, 0, Path.of("/run/dir with spaces"),
+		ChildArguments arguments = new ChildArguments(1, "p", ChildType.WORKER, "p", 1, 0, Path.of("/run/dir with spaces"),
 				"com.example.Worker", null, ContextMode.SLIM, null, List.of(), Duration.ZERO, Map.of());
 		ChildArguments parsed = roundTrip(arguments);
 		assertThat(parsed).isEqualTo(arguments);
@@ -48,16 +48,16 @@ class ChildArgumentsTests {
 
 	@Test
 	void absentBeanAndApplicationClassAreLeftOffTheCommandLine() {
-		ChildArguments arguments = new ChildArguments(1, "p", 1, 0, Path.of("/run"), "com.example.Worker", null,
+		ChildArguments arguments = new ChildArguments(1, "p", ChildType.WORKER, "p", 1, 0, Path.of("/run"), "com.example.Worker", null,
 				ContextMode.SLIM, null, List.of(), Duration.ofSeconds(1), Map.of());
-		assertThat(arguments.toArguments()).containsExactly("--arbiter-pid=1", "--pool=p", "--number=1", "--slot=0",
+		assertThat(arguments.toArguments()).containsExactly("--arbiter-pid=1", "--pool=p", "--type=WORKER", "--path=p", "--number=1", "--slot=0",
 				"--run-directory=/run", "--worker-class=com.example.Worker", "--context=SLIM", "--profiles=",
 				"--pause=1000");
 	}
 
 	@Test
 	void argsAreWrittenUnderTheirOwnPrefix() {
-		ChildArguments arguments = new ChildArguments(1, "p", 1, 0, Path.of("/run"), "com.example.Worker", null,
+		ChildArguments arguments = new ChildArguments(1, "p", ChildType.WORKER, "p", 1, 0, Path.of("/run"), "com.example.Worker", null,
 				ContextMode.SLIM, null, List.of(), Duration.ofSeconds(1), Map.of("pool", "not the pool name"));
 		assertThat(arguments.toArguments()).contains("--pool=p", "--arg.pool=not the pool name");
 		ChildArguments parsed = roundTrip(arguments);
@@ -67,7 +67,7 @@ class ChildArgumentsTests {
 
 	@Test
 	void workerNameIsPoolAndNumber() {
-		ChildArguments arguments = new ChildArguments(1, "mail-out", 4, 0, Path.of("/run"), "com.example.Worker", null,
+		ChildArguments arguments = new ChildArguments(1, "mail-out", ChildType.WORKER, "mail-out", 4, 0, Path.of("/run"), "com.example.Worker", null,
 				ContextMode.SLIM, null, List.of(), Duration.ZERO, Map.of());
 		assertThat(arguments.workerName()).isEqualTo("mail-out.4");
 	}
@@ -76,7 +76,7 @@ class ChildArgumentsTests {
 	void collectionsAreCopied() {
 		List<String> profiles = new ArrayList<>(List.of("prod"));
 		Map<String, String> args = new LinkedHashMap<>(Map.of("a", "1"));
-		ChildArguments arguments = new ChildArguments(1, "p", 1, 0, Path.of("/run"), "com.example.Worker", null,
+		ChildArguments arguments = new ChildArguments(1, "p", ChildType.WORKER, "p", 1, 0, Path.of("/run"), "com.example.Worker", null,
 				ContextMode.SLIM, null, profiles, Duration.ZERO, args);
 		profiles.add("dev");
 		args.put("b", "2");
@@ -109,7 +109,7 @@ class ChildArgumentsTests {
 
 	@Test
 	void missingArgumentIsNamed() {
-		ChildArguments arguments = new ChildArguments(1, "p", 1, 0, Path.of("/run"), "com.example.Worker", null,
+		ChildArguments arguments = new ChildArguments(1, "p", ChildType.WORKER, "p", 1, 0, Path.of("/run"), "com.example.Worker", null,
 				ContextMode.SLIM, null, List.of(), Duration.ZERO, Map.of());
 		List<String> withoutWorkerClass = arguments.toArguments()
 			.stream()

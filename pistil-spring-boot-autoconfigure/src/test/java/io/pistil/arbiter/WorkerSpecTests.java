@@ -261,8 +261,9 @@ class WorkerSpecTests {
 		}
 
 		WorkerSpec build() {
-			return new WorkerSpec(this.name, this.workerClass, null, this.workers, 0, 256, 1, this.timeout, this.bootTimeout,
-					this.gracefulTimeout, this.pause, ContextMode.SLIM, this.jvmOptions, this.environment, this.args);
+			return new WorkerSpec(this.name, ChildType.WORKER, this.workerClass, null, this.workers, 0, 256, 1, this.timeout,
+					this.bootTimeout, this.gracefulTimeout, this.pause, ContextMode.SLIM, this.jvmOptions, this.environment,
+					this.args, RestartPolicy.DEFAULT, ShutdownMode.GRACEFUL);
 		}
 
 	}

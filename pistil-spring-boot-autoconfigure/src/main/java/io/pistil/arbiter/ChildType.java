@@ -1,0 +1,17 @@
+package io.pistil.arbiter;
+
+/**
+ * What a pool's children are.
+ */
+public enum ChildType {
+
+	/** A worker: a child JVM running one {@code Worker}. */
+	WORKER,
+
+	/**
+	 * A supervisor: a child JVM running an arbiter of its own over the pool's {@code children}, itself
+	 * supervised like a worker (pistil's {@code supervisor} child type).
+	 */
+	SUPERVISOR
+
+}
