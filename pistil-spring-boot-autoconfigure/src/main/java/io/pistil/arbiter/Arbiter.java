@@ -430,7 +430,7 @@ public final class Arbiter implements AutoCloseable {
 				worker.heartbeats = heartbeats;
 				worker.lastSeen = now;
 			}
-			if (!worker.ready && slot.state() == Scoreboard.READY) {
+			if (!worker.ready && (slot.state() == Scoreboard.READY || slot.state() == Scoreboard.STOPPING)) {
 				worker.ready = true;
 				worker.lastSeen = now;
 				Duration bootTime = Duration.ofNanos(now - worker.spawnedAt);
@@ -649,7 +649,7 @@ public final class Arbiter implements AutoCloseable {
 		ChildArguments child = new ChildArguments(this.pid, spec.name(), spec.type(), this.launch.pathOf(spec.name()),
 				number, slot, this.runDirectory,
 				spec.workerClass(), spec.beanName(), spec.context(), this.launch.applicationClass(),
-				this.launch.profiles(), spec.pause(), spec.args());
+				this.launch.profiles(), spec.pause(), spec.args(), this.launch.applicationArguments());
 		Map<String, String> environment = new HashMap<>(this.launch.environment());
 		environment.putAll(spec.environment());
 		List<String> jvmOptions = new ArrayList<>(spec.jvmOptions());
@@ -696,6 +696,8 @@ public final class Arbiter implements AutoCloseable {
 
 	private void exited(Pool pool, WorkerProcess worker) {
 		ExitStatus status = this.processes.waitFor(worker.pid);
+		// A worker may get ready and end between two ticks: its slot still tells.
+		observe(worker, System.nanoTime());
 		pool.workers.remove(worker);
 		this.scoreboard.slot(worker.slot).clear();
 		this.usedSlots.clear(worker.slot);

@@ -27,16 +27,21 @@ import io.pistil.worker.ContextMode;
  * @param profiles the arbiter's active profiles
  * @param pause the pause of the default loop
  * @param args the pool's free-form settings
+ * @param applicationArguments the arbiter application's own command-line arguments, so that a child's
+ * context sees the configuration the arbiter saw
  */
 public record ChildArguments(long arbiterPid, String pool, ChildType type, String path, int number, int slot, Path runDirectory, String workerClass,
 		String beanName, ContextMode context, String applicationClass, List<String> profiles, Duration pause,
-		Map<String, String> args) {
+		Map<String, String> args, List<String> applicationArguments) {
 
 	private static final String ARG_PREFIX = "arg.";
+
+	private static final String APPLICATION_ARGUMENT = "application-argument";
 
 	public ChildArguments {
 		profiles = List.copyOf(profiles);
 		args = Map.copyOf(args);
+		applicationArguments = List.copyOf(applicationArguments);
 	}
 
 	/** The scoreboard file in a run directory. */
@@ -73,6 +78,7 @@ public record ChildArguments(long arbiterPid, String pool, ChildType type, Strin
 		arguments.add("--profiles=" + String.join(",", this.profiles));
 		arguments.add("--pause=" + this.pause.toMillis());
 		this.args.forEach((key, value) -> arguments.add("--" + ARG_PREFIX + key + "=" + value));
+		this.applicationArguments.forEach((argument) -> arguments.add("--" + APPLICATION_ARGUMENT + "=" + argument));
 		return arguments;
 	}
 
@@ -84,6 +90,7 @@ public record ChildArguments(long arbiterPid, String pool, ChildType type, Strin
 	public static ChildArguments parse(String[] arguments) {
 		Map<String, String> values = new LinkedHashMap<>();
 		Map<String, String> args = new LinkedHashMap<>();
+		List<String> applicationArguments = new ArrayList<>();
 		for (String argument : arguments) {
 			int equals = argument.indexOf('=');
 			if (!argument.startsWith("--") || equals < 0) {
@@ -91,7 +98,10 @@ public record ChildArguments(long arbiterPid, String pool, ChildType type, Strin
 			}
 			String key = argument.substring(2, equals);
 			String value = argument.substring(equals + 1);
-			if (key.startsWith(ARG_PREFIX)) {
+			if (key.equals(APPLICATION_ARGUMENT)) {
+				applicationArguments.add(value);
+			}
+			else if (key.startsWith(ARG_PREFIX)) {
 				args.put(key.substring(ARG_PREFIX.length()), value);
 			}
 			else {
@@ -104,7 +114,7 @@ public record ChildArguments(long arbiterPid, String pool, ChildType type, Strin
 				Path.of(required(values, "run-directory")), required(values, "worker-class"), values.get("bean"),
 				ContextMode.valueOf(required(values, "context")), values.get("application-class"),
 				profiles.isEmpty() ? List.of() : List.of(profiles.split(",")),
-				Duration.ofMillis(Long.parseLong(required(values, "pause"))), args);
+				Duration.ofMillis(Long.parseLong(required(values, "pause"))), args, applicationArguments);
 	}
 
 	private static String required(Map<String, String> values, String key) {

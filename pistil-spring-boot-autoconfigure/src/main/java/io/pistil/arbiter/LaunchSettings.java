@@ -18,15 +18,17 @@ import java.util.Map;
  * @param environment the environment every child starts from
  * @param treePath where this arbiter is in the supervision tree: empty at the top, else the pool
  * names of the supervisors above it, joined by '.'
+ * @param applicationArguments the application's command-line arguments, handed to every child
  */
 public record LaunchSettings(Path javaExecutable, String classPath, boolean executableJar, String applicationClass,
-		List<String> profiles, Map<String, String> environment, String treePath) {
+		List<String> profiles, Map<String, String> environment, String treePath, List<String> applicationArguments) {
 
 	static final String CHILD_MAIN = "io.pistil.child.ChildMain";
 
 	public LaunchSettings {
 		profiles = List.copyOf(profiles);
 		environment = Map.copyOf(environment);
+		applicationArguments = List.copyOf(applicationArguments);
 	}
 
 	/**
@@ -34,14 +36,16 @@ public record LaunchSettings(Path javaExecutable, String classPath, boolean exec
 	 * @param applicationClass the application's main configuration class, or null
 	 * @param profiles the active profiles
 	 * @param treePath where this arbiter is in the supervision tree, empty at the top
+	 * @param applicationArguments the application's command-line arguments
 	 * @return the launch settings
 	 */
-	public static LaunchSettings ofCurrentJvm(String applicationClass, List<String> profiles, String treePath) {
+	public static LaunchSettings ofCurrentJvm(String applicationClass, List<String> profiles, String treePath,
+			List<String> applicationArguments) {
 		String classPath = System.getProperty("java.class.path");
 		boolean executableJar = classPath.endsWith(".jar") && !classPath.contains(java.io.File.pathSeparator)
 				&& isLoadedBySpringBootLauncher();
 		return new LaunchSettings(Path.of(System.getProperty("java.home"), "bin", "java"), classPath, executableJar,
-				applicationClass, profiles, System.getenv(), treePath);
+				applicationClass, profiles, System.getenv(), treePath, applicationArguments);
 	}
 
 	private static boolean isLoadedBySpringBootLauncher() {

@@ -58,17 +58,21 @@ final class Pool {
 		return this.workers.stream().filter((worker) -> !worker.retiring && worker.ready).count();
 	}
 
-	/** The lowest number no worker of the pool holds: a replacement takes the number of the worker it replaces. */
+	/**
+	 * The lowest number no active worker holds: a replacement takes the number of the worker it
+	 * replaces, even while that one is still stopping (the pid tells them apart).
+	 */
 	int freeNumber() {
+		List<WorkerProcess> active = active();
 		int number = 1;
-		while (holds(number)) {
+		while (holds(active, number)) {
 			number++;
 		}
 		return number;
 	}
 
-	private boolean holds(int number) {
-		return this.workers.stream().anyMatch((worker) -> worker.number == number);
+	private static boolean holds(List<WorkerProcess> workers, int number) {
+		return workers.stream().anyMatch((worker) -> worker.number == number);
 	}
 
 	Optional<WorkerProcess> oldestActive() {

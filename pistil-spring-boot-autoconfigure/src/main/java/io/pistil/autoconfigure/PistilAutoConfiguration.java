@@ -2,9 +2,11 @@ package io.pistil.autoconfigure;
 
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -48,7 +50,8 @@ public final class PistilAutoConfiguration {
 	@ConditionalOnMissingBean
 	Arbiter pistilArbiter(PistilProperties properties, PistilWorkerRegistrar registrar,
 			ConfigurableListableBeanFactory beanFactory, ConfigurableApplicationContext context,
-			ProcessControl processControl, ObjectProvider<WorkerLaunchCustomizer> customizers) {
+			ProcessControl processControl, ObjectProvider<WorkerLaunchCustomizer> customizers,
+			ObjectProvider<ApplicationArguments> applicationArguments) {
 		ClassLoader classLoader = beanFactory.getBeanClassLoader();
 		String treePath = properties.getTreePath();
 		PistilProperties node = properties.node(treePath);
@@ -64,7 +67,8 @@ public final class PistilAutoConfiguration {
 		}
 		ConfigurableEnvironment environment = context.getEnvironment();
 		LaunchSettings launch = LaunchSettings.ofCurrentJvm(applicationClass(beanFactory),
-				List.of(environment.getActiveProfiles()), treePath);
+				List.of(environment.getActiveProfiles()), treePath, applicationArguments.stream()
+					.flatMap((arguments) -> Stream.of(arguments.getSourceArgs())).toList());
 		ArbiterOptions options = ArbiterOptions.defaults()
 			.withListener(context::publishEvent)
 			.withCustomizers(customizers.orderedStream().toList())

@@ -134,7 +134,7 @@ public final class ChildMain {
 		application.setBannerMode(Banner.Mode.OFF);
 		application.setLogStartupInfo(false);
 		application.setAdditionalProfiles(arguments.profiles().toArray(String[]::new));
-		return application.run();
+		return application.run(arguments.applicationArguments().toArray(String[]::new));
 	}
 
 	private static Class<?> workerClass(ChildArguments arguments) throws ClassNotFoundException {

@@ -60,7 +60,7 @@ public class SupervisorChild {
 			application.setBannerMode(Banner.Mode.OFF);
 			application.setLogStartupInfo(false);
 			application.setAdditionalProfiles(arguments.profiles().toArray(String[]::new));
-			context = application.run();
+			context = application.run(arguments.applicationArguments().toArray(String[]::new));
 			arbiter.set(context.getBean(Arbiter.class));
 		}
 		catch (Throwable ex) {

@@ -23,7 +23,7 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 class ArbiterTests {
 
 	private final LaunchSettings launch = new LaunchSettings(Path.of(System.getProperty("java.home"), "bin", "java"),
-			System.getProperty("java.class.path"), false, null, List.of(), Map.of(), "");
+			System.getProperty("java.class.path"), false, null, List.of(), Map.of(), "", List.of());
 
 	@Test
 	void startRemovesTheRunDirectoryOfAnArbiterThatDiedAndStopRemovesItsOwn() throws Exception {

@@ -30,14 +30,14 @@ class ChildArgumentsTests {
 		args.put("empty", "");
 		ChildArguments arguments = new ChildArguments(12345, "mail-out", ChildType.WORKER, "mail-out", 3, 17, Path.of("/tmp/pistil-12345-run"),
 				"com.example.MailWorker", "mailWorker", ContextMode.FULL, "com.example.Application",
-				List.of("prod", "eu"), Duration.ofMillis(250), args);
+				List.of("prod", "eu"), Duration.ofMillis(250), args, List.of());
 		assertThat(roundTrip(arguments)).isEqualTo(arguments);
 	}
 
 	@Test
 	void slimArgumentsWithoutBeanApplicationOrProfilesSurviveTheCommandLine() {
 		ChildArguments arguments = new ChildArguments(1, "p", ChildType.WORKER, "p", 1, 0, Path.of("/run/dir with spaces"),
-				"com.example.Worker", null, ContextMode.SLIM, null, List.of(), Duration.ZERO, Map.of());
+				"com.example.Worker", null, ContextMode.SLIM, null, List.of(), Duration.ZERO, Map.of(), List.of());
 		ChildArguments parsed = roundTrip(arguments);
 		assertThat(parsed).isEqualTo(arguments);
 		assertThat(parsed.beanName()).isNull();
@@ -49,7 +49,7 @@ class ChildArgumentsTests {
 	@Test
 	void absentBeanAndApplicationClassAreLeftOffTheCommandLine() {
 		ChildArguments arguments = new ChildArguments(1, "p", ChildType.WORKER, "p", 1, 0, Path.of("/run"), "com.example.Worker", null,
-				ContextMode.SLIM, null, List.of(), Duration.ofSeconds(1), Map.of());
+				ContextMode.SLIM, null, List.of(), Duration.ofSeconds(1), Map.of(), List.of());
 		assertThat(arguments.toArguments()).containsExactly("--arbiter-pid=1", "--pool=p", "--type=WORKER", "--path=p", "--number=1", "--slot=0",
 				"--run-directory=/run", "--worker-class=com.example.Worker", "--context=SLIM", "--profiles=",
 				"--pause=1000");
@@ -58,7 +58,7 @@ class ChildArgumentsTests {
 	@Test
 	void argsAreWrittenUnderTheirOwnPrefix() {
 		ChildArguments arguments = new ChildArguments(1, "p", ChildType.WORKER, "p", 1, 0, Path.of("/run"), "com.example.Worker", null,
-				ContextMode.SLIM, null, List.of(), Duration.ofSeconds(1), Map.of("pool", "not the pool name"));
+				ContextMode.SLIM, null, List.of(), Duration.ofSeconds(1), Map.of("pool", "not the pool name"), List.of());
 		assertThat(arguments.toArguments()).contains("--pool=p", "--arg.pool=not the pool name");
 		ChildArguments parsed = roundTrip(arguments);
 		assertThat(parsed.pool()).isEqualTo("p");
@@ -68,7 +68,7 @@ class ChildArgumentsTests {
 	@Test
 	void workerNameIsPoolAndNumber() {
 		ChildArguments arguments = new ChildArguments(1, "mail-out", ChildType.WORKER, "mail-out", 4, 0, Path.of("/run"), "com.example.Worker", null,
-				ContextMode.SLIM, null, List.of(), Duration.ZERO, Map.of());
+				ContextMode.SLIM, null, List.of(), Duration.ZERO, Map.of(), List.of());
 		assertThat(arguments.workerName()).isEqualTo("mail-out.4");
 	}
 
@@ -77,7 +77,7 @@ class ChildArgumentsTests {
 		List<String> profiles = new ArrayList<>(List.of("prod"));
 		Map<String, String> args = new LinkedHashMap<>(Map.of("a", "1"));
 		ChildArguments arguments = new ChildArguments(1, "p", ChildType.WORKER, "p", 1, 0, Path.of("/run"), "com.example.Worker", null,
-				ContextMode.SLIM, null, profiles, Duration.ZERO, args);
+				ContextMode.SLIM, null, profiles, Duration.ZERO, args, List.of());
 		profiles.add("dev");
 		args.put("b", "2");
 		assertThat(arguments.profiles()).containsExactly("prod");
@@ -110,7 +110,7 @@ class ChildArgumentsTests {
 	@Test
 	void missingArgumentIsNamed() {
 		ChildArguments arguments = new ChildArguments(1, "p", ChildType.WORKER, "p", 1, 0, Path.of("/run"), "com.example.Worker", null,
-				ContextMode.SLIM, null, List.of(), Duration.ZERO, Map.of());
+				ContextMode.SLIM, null, List.of(), Duration.ZERO, Map.of(), List.of());
 		List<String> withoutWorkerClass = arguments.toArguments()
 			.stream()
 			.filter((argument) -> !argument.startsWith("--worker-class="))

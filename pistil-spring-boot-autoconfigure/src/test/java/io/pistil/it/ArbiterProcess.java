@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -154,8 +155,13 @@ public final class ArbiterProcess implements AutoCloseable {
 
 	/** The live workers of a pool, by number, as the arbiter's children show them. */
 	public Map<Integer, Long> workers(String pool) {
+		return workers(pid(), pool);
+	}
+
+	/** The live workers of a pool of any arbiter, such as a supervisor child, by number. */
+	public static Map<Integer, Long> workers(long arbiterPid, String pool) {
 		Map<Integer, Long> workers = new TreeMap<>();
-		ProcessHandle.of(pid()).ifPresent((arbiter) -> arbiter.children().forEach((child) -> {
+		ProcessHandle.of(arbiterPid).ifPresent((arbiter) -> arbiter.children().forEach((child) -> {
 			String name = workerName(child);
 			if (name != null && name.startsWith(pool + ".") && child.isAlive()) {
 				workers.put(Integer.parseInt(name.substring(pool.length() + 1)), child.pid());
@@ -182,9 +188,7 @@ public final class ArbiterProcess implements AutoCloseable {
 		}
 	}
 
-	private boolean spawnedByThisArbiter(ProcessHandle process) {
-		return commandLine(process.pid()).contains("--arbiter-pid=" + pid());
-	}
+
 
 	/** Every worker pid the arbiter has logged as spawned. */
 	public Set<Long> spawnedPids() {
@@ -192,9 +196,31 @@ public final class ArbiterProcess implements AutoCloseable {
 			.map((matcher) -> Long.parseLong(matcher.group(3))).collect(Collectors.toSet());
 	}
 
-	/** Processes still alive whose command line says this arbiter spawned them, wherever they are now. */
+	/**
+	 * Processes still alive whose command line says this arbiter spawned them, or a supervisor it
+	 * spawned (and so on down the tree), wherever they are now.
+	 */
 	public List<ProcessHandle> remainingWorkers() {
-		return ProcessHandle.allProcesses().filter(this::spawnedByThisArbiter).toList();
+		Set<Long> arbiters = new HashSet<>(Set.of(pid()));
+		List<ProcessHandle> tree = new ArrayList<>();
+		boolean grew = true;
+		while (grew) {
+			List<ProcessHandle> found = ProcessHandle.allProcesses()
+				.filter((process) -> !arbiters.contains(process.pid()) && arbiters.contains(arbiterOf(process.pid())))
+				.toList();
+			grew = !found.isEmpty();
+			found.forEach((process) -> {
+				arbiters.add(process.pid());
+				tree.add(process);
+			});
+		}
+		return tree;
+	}
+
+	/** The pid a pistil child names as its arbiter, or -1. */
+	private static long arbiterOf(long pid) {
+		return commandLine(pid).stream().filter((argument) -> argument.startsWith("--arbiter-pid="))
+			.mapToLong((argument) -> Long.parseLong(argument.substring("--arbiter-pid=".length()))).findFirst().orElse(-1);
 	}
 
 	/** How many scoreboard slots of this arbiter say READY: the workers that are ready by their own account. */
@@ -250,22 +276,22 @@ public final class ArbiterProcess implements AutoCloseable {
 	@Override
 	public void close() {
 		List<ProcessHandle> workers = new ArrayList<>(this.process.descendants().toList());
+		workers.addAll(remainingWorkers());
 		this.process.destroyForcibly();
 		workers.addAll(remainingWorkers());
-		for (Long pid : spawnedPids()) {
-			ProcessHandle.of(pid).filter(this::spawnedByThisArbiter).ifPresent(workers::add);
-		}
 		workers.forEach(ProcessHandle::destroyForcibly);
 		Awaitility.await().atMost(Duration.ofSeconds(10))
 			.until(() -> !this.process.isAlive() && workers.stream().noneMatch(ProcessHandle::isAlive));
-		deleteRunDirectories();
+		Set<Long> arbiters = new HashSet<>(Set.of(pid()));
+		workers.forEach((worker) -> arbiters.add(worker.pid()));
+		deleteRunDirectories(arbiters);
 	}
 
-	/** A killed arbiter leaves its run directory behind. */
-	private void deleteRunDirectories() {
+	/** A killed arbiter (or supervisor) leaves its run directory behind. */
+	private static void deleteRunDirectories(Set<Long> arbiters) {
 		try (Stream<Path> entries = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
-			for (Path directory : entries.filter((entry) -> entry.getFileName().toString().startsWith("pistil-" + pid() + "-"))
-				.toList()) {
+			for (Path directory : entries.filter((entry) -> arbiters.stream()
+				.anyMatch((pid) -> entry.getFileName().toString().startsWith("pistil-" + pid + "-"))).toList()) {
 				try (Stream<Path> files = Files.walk(directory)) {
 					for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
 						Files.deleteIfExists(file);
