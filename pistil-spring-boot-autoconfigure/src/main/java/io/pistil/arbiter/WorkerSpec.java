@@ -76,17 +76,6 @@ public record WorkerSpec(String name, ChildType type, String workerClass, String
 		args = Map.copyOf(args);
 	}
 
-	/**
-	 * Returns this spec with another worker count.
-	 * @param count the worker count
-	 * @return the new spec
-	 */
-	public WorkerSpec withWorkers(int count) {
-		return new WorkerSpec(this.name, this.type, this.workerClass, this.beanName, count, this.minWorkers,
-				this.maxWorkers, this.reloadSurge, this.timeout, this.bootTimeout, this.gracefulTimeout, this.pause,
-				this.context, this.jvmOptions, this.environment, this.args, this.restart, this.shutdown);
-	}
-
 	private static void requirePositive(String pool, String property, Duration value) {
 		if (value == null || value.isZero() || value.isNegative()) {
 			throw new InvalidSpecException(pool, property, value, "must be more than zero");
