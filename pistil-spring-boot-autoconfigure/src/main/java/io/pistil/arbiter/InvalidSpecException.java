@@ -1,5 +1,7 @@
 package io.pistil.arbiter;
 
+import java.time.Duration;
+
 /**
  * Thrown when a pool's settings are invalid; names the pool, the setting and the value.
  */
@@ -21,11 +23,20 @@ public class InvalidSpecException extends RuntimeException {
 	 * @param reason why the value is invalid
 	 */
 	public InvalidSpecException(String pool, String property, Object value, String reason) {
-		super("Invalid value '" + value + "' for " + property + " of pool '" + pool + "': " + reason);
+		super("Invalid value '" + display(value) + "' for " + property + " of pool '" + pool + "': " + reason);
 		this.pool = pool;
 		this.property = property;
 		this.value = value;
 		this.reason = reason;
+	}
+
+	/** Shows a duration as it is written in configuration (500ms, 30s), not as ISO-8601. */
+	static String display(Object value) {
+		if (value instanceof Duration duration) {
+			long millis = duration.toMillis();
+			return (millis % 1000 == 0) ? (millis / 1000) + "s" : millis + "ms";
+		}
+		return String.valueOf(value);
 	}
 
 	public String getPool() {
@@ -38,6 +49,11 @@ public class InvalidSpecException extends RuntimeException {
 
 	public Object getValue() {
 		return this.value;
+	}
+
+	/** The invalid value as configuration writes it. */
+	public String getDisplayValue() {
+		return display(this.value);
 	}
 
 	public String getReason() {

@@ -13,7 +13,7 @@ class InvalidSpecFailureAnalyzer extends AbstractFailureAnalyzer<InvalidSpecExce
 	@Override
 	protected FailureAnalysis analyze(Throwable rootFailure, InvalidSpecException cause) {
 		String property = "pistil.workers." + cause.getPool() + "." + cause.getProperty();
-		String description = String.format("Invalid value '%s' for property %s: %s.", cause.getValue(), property,
+		String description = String.format("Invalid value '%s' for property %s: %s.", cause.getDisplayValue(), property,
 				cause.getReason());
 		String action = String.format("Update %s in your configuration, or the @PistilWorker annotation of pool '%s'.",
 				property, cause.getPool());

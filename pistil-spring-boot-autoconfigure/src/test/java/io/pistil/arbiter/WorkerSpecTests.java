@@ -179,7 +179,7 @@ class WorkerSpecTests {
 			assertThat(ex.getProperty()).isEqualTo(property);
 			assertThat(ex.getValue()).isEqualTo(value);
 			assertThat(ex.getReason()).isEqualTo(reason);
-			assertThat(ex.getMessage()).contains("'" + value + "'", property, "'" + pool + "'");
+			assertThat(ex.getMessage()).contains("'" + ex.getDisplayValue() + "'", property, "'" + pool + "'");
 		});
 	}
 

@@ -167,7 +167,7 @@ class PistilAutoConfigurationTests {
 	void zeroTimeoutFailsTheStart() {
 		this.contextRunner.withUserConfiguration(IdleWorker.class)
 			.withPropertyValues("pistil.workers.idle.timeout=0s")
-			.run((context) -> assertInvalid(context, "idle", "pistil.workers.idle.timeout", "PT0S",
+			.run((context) -> assertInvalid(context, "idle", "pistil.workers.idle.timeout", "0s",
 					"must be more than zero"));
 	}
 
