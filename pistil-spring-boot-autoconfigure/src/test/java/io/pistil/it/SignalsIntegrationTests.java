@@ -13,7 +13,6 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,18 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The arbiter's signals and hooks with real processes: gunicorn's signal set, a rolling reload that
  * never drops below the desired count, and signals that arrive while another one is at work.
  */
-class SignalsIntegrationTests {
-
-	private static final Duration READY = Duration.ofSeconds(60);
-
-	private ArbiterProcess arbiter;
-
-	@AfterEach
-	void killEverythingStarted() {
-		if (this.arbiter != null) {
-			this.arbiter.close();
-		}
-	}
+class SignalsIntegrationTests extends ArbiterTestSupport {
 
 	@Test
 	void ttinAddsAWorkerAndTtouRetiresTheOldestAfterItsCurrentStep() {
@@ -257,23 +245,6 @@ class SignalsIntegrationTests {
 		Files.writeString(config, String.join("\n", "pistil:", "  workers:", "    ticks:",
 				"      worker-class: " + worker.getName(), "      workers: 2",
 				"      jvm-options: [-Xmx64m, -XX:+UseSerialGC, -XX:TieredStopAtLevel=1]", ""));
-	}
-
-	private int count(String text) {
-		return (int) this.arbiter.lines().stream().filter((line) -> line.contains(text)).count();
-	}
-
-	private static int indexOf(List<String> lines, String text) {
-		return indexOf(lines, text, 0);
-	}
-
-	private static int indexOf(List<String> lines, String text, int from) {
-		for (int i = from + 1; i < lines.size(); i++) {
-			if (lines.get(i).contains(text)) {
-				return i;
-			}
-		}
-		return -1;
 	}
 
 	private static int lastIndexOf(List<String> lines, String text) {

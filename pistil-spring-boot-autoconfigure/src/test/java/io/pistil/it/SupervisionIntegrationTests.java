@@ -13,7 +13,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,18 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The arbiter's supervision with real processes: an arbiter application in a JVM of its own,
  * real child JVMs, real signals.
  */
-class SupervisionIntegrationTests {
-
-	private static final Duration READY = Duration.ofSeconds(60);
-
-	private ArbiterProcess arbiter;
-
-	@AfterEach
-	void killEverythingStarted() {
-		if (this.arbiter != null) {
-			this.arbiter.close();
-		}
-	}
+class SupervisionIntegrationTests extends ArbiterTestSupport {
 
 	@Test
 	void killedWorkerIsReplacedWithinTwoSeconds() {
@@ -191,10 +179,6 @@ class SupervisionIntegrationTests {
 			}
 		}
 		return descriptors;
-	}
-
-	private int count(String text) {
-		return (int) this.arbiter.lines().stream().filter((line) -> line.contains(text)).count();
 	}
 
 	private static ArbiterProcess start(List<String> pools, List<String> more) {

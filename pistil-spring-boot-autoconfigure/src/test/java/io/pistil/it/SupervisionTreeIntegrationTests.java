@@ -5,12 +5,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,18 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Supervision trees, restart types, strategies, restart intensity and backoff, with real processes.
  */
-class SupervisionTreeIntegrationTests {
-
-	private static final Duration READY = Duration.ofSeconds(90);
-
-	private ArbiterProcess arbiter;
-
-	@AfterEach
-	void killEverythingStarted() {
-		if (this.arbiter != null) {
-			this.arbiter.close();
-		}
-	}
+class SupervisionTreeIntegrationTests extends ArbiterTestSupport {
 
 	@Test
 	void supervisorChildComesBackWithItsSubtreeAndAGrandchildIsReplacedByItsOwnSupervisor() {
@@ -101,35 +90,40 @@ class SupervisionTreeIntegrationTests {
 
 	@Test
 	void oneForAllRestartsEverySiblingOfACrashedWorker(@TempDir Path directory) throws IOException {
-		List<String> arguments = new ArrayList<>(threePools(directory));
-		arguments.add("--pistil.strategy=one-for-all");
-		this.arbiter = TestApplication.launch(arguments);
-		this.arbiter.awaitReady(READY);
-		long first = this.arbiter.workers("first").get(1);
-		long second = this.arbiter.workers("second").get(1);
-		long third = this.arbiter.workers("third").get(1);
+		Map<String, Long> before = startThreePoolsAndKillTheSecond(directory, "one-for-all");
 
-		ArbiterProcess.signal(second, UnixSignal.KILL);
-
-		this.arbiter.await("every pool restarted", READY,
-				() -> replaced("first", first) && replaced("second", second) && replaced("third", third));
+		this.arbiter.await("every pool restarted", READY, () -> replaced("first", before.get("first"))
+				&& replaced("second", before.get("second")) && replaced("third", before.get("third")));
 	}
 
 	@Test
 	void restForOneRestartsThePoolsDeclaredAfterTheCrashedOne(@TempDir Path directory) throws IOException {
-		List<String> arguments = new ArrayList<>(threePools(directory));
-		arguments.add("--pistil.strategy=rest-for-one");
-		this.arbiter = TestApplication.launch(arguments);
-		this.arbiter.awaitReady(READY);
-		long first = this.arbiter.workers("first").get(1);
-		long second = this.arbiter.workers("second").get(1);
-		long third = this.arbiter.workers("third").get(1);
+		Map<String, Long> before = startThreePoolsAndKillTheSecond(directory, "rest-for-one");
 
-		ArbiterProcess.signal(second, UnixSignal.KILL);
-
-		this.arbiter.await("second and third restarted", READY, () -> replaced("second", second) && replaced("third", third));
-		assertThat(this.arbiter.workers("first")).containsEntry(1, first);
+		this.arbiter.await("second and third restarted", READY,
+				() -> replaced("second", before.get("second")) && replaced("third", before.get("third")));
+		assertThat(this.arbiter.workers("first")).containsEntry(1, before.get("first"));
 		assertThat(this.arbiter.output()).doesNotContain("restarting the workers of pool first");
+	}
+
+	/**
+	 * Runs three pools declared in this order in a configuration file (command-line properties have
+	 * no order), kills the worker of the second, and returns each pool's worker pid before that.
+	 */
+	private Map<String, Long> startThreePoolsAndKillTheSecond(Path directory, String strategy) throws IOException {
+		List<String> yaml = new ArrayList<>(List.of("pistil:", "  strategy: " + strategy, "  workers:"));
+		for (String name : List.of("first", "second", "third")) {
+			yaml.addAll(List.of("    " + name + ":", "      worker-class: " + TickWorker.class.getName(), "      pause: 1s",
+					"      jvm-options: [-Xmx64m, -XX:+UseSerialGC, -XX:TieredStopAtLevel=1]"));
+		}
+		Path config = directory.resolve("three-pools.yml");
+		Files.write(config, yaml);
+		this.arbiter = TestApplication.launch(List.of("--spring.config.additional-location=file:" + config));
+		this.arbiter.awaitReady(READY);
+		Map<String, Long> pids = new LinkedHashMap<>();
+		List.of("first", "second", "third").forEach((name) -> pids.put(name, this.arbiter.workers(name).get(1)));
+		ArbiterProcess.signal(pids.get("second"), UnixSignal.KILL);
+		return pids;
 	}
 
 	@Test
@@ -217,37 +211,12 @@ class SupervisionTreeIntegrationTests {
 		return arguments;
 	}
 
-	/** Three pools declared in this order in a configuration file (command-line properties have no order). */
-	private static List<String> threePools(Path directory) throws IOException {
-		List<String> yaml = new ArrayList<>(List.of("pistil:", "  workers:"));
-		for (String name : List.of("first", "second", "third")) {
-			yaml.addAll(List.of("    " + name + ":", "      worker-class: " + TickWorker.class.getName(), "      pause: 1s",
-					"      jvm-options: [-Xmx64m, -XX:+UseSerialGC, -XX:TieredStopAtLevel=1]"));
-		}
-		Path config = directory.resolve("three-pools.yml");
-		Files.write(config, yaml);
-		return List.of("--spring.config.additional-location=file:" + config);
-	}
-
 	private static List<String> quitting(String name, String restart, int exitCode) {
 		List<String> arguments = new ArrayList<>(pool(name, QuittingWorker.class, 1));
 		arguments.addAll(List.of("--pistil.workers." + name + ".restart=" + restart,
 				"--pistil.workers." + name + ".args.exit-code=" + exitCode,
 				"--pistil.workers." + name + ".backoff-min=100ms"));
 		return arguments;
-	}
-
-	private int count(String text) {
-		return (int) this.arbiter.lines().stream().filter((line) -> line.contains(text)).count();
-	}
-
-	private static int indexOf(List<String> lines, String text) {
-		for (int i = 0; i < lines.size(); i++) {
-			if (lines.get(i).contains(text)) {
-				return i;
-			}
-		}
-		return -1;
 	}
 
 	/** utime + stime of a process, in clock ticks (USER_HZ, 100 on Linux). */
