@@ -493,13 +493,23 @@ public final class Arbiter implements AutoCloseable {
 		}
 		List<WorkerProcess> active = pool.active();
 		if (active.size() < pool.desired && now - pool.nextSpawnAt >= 0) {
-			for (int missing = pool.desired - active.size(); missing > 0 && this.state != State.STOPPING; missing--) {
+			for (int missing = pool.desired - active.size(); missing > 0 && mayBoot(); missing--) {
 				spawn(pool, now, null);
 			}
 		}
 		for (int extra = active.size() - pool.desired; extra > 0; extra--) {
 			pool.oldestActive().ifPresent((worker) -> retire(worker, worker.spec.gracefulTimeout(), now));
 		}
+	}
+
+	/**
+	 * Whether another worker may start booting: at most max-booting at once, so that on a small
+	 * machine the first pools get ready early instead of every JVM booting slowly together. Pools are
+	 * managed in declaration order, so the first ones boot first.
+	 */
+	private boolean mayBoot() {
+		long booting = allWorkers().filter((worker) -> !worker.ready && !worker.retiring).count();
+		return this.state != State.STOPPING && booting < this.options.maxBooting();
 	}
 
 	private void resize(Pool pool, int workers) {
@@ -607,7 +617,7 @@ public final class Arbiter implements AutoCloseable {
 		List<WorkerProcess> fresh = pool.active().stream().filter((worker) -> worker.generation == pool.generation).toList();
 		long booting = fresh.stream().filter((worker) -> !worker.ready).count();
 		long toSpawn = Math.min(pool.spec.reloadSurge() - booting, pool.desired - fresh.size());
-		for (long spawned = 0; spawned < toSpawn && this.state != State.STOPPING; spawned++) {
+		for (long spawned = 0; spawned < toSpawn && mayBoot(); spawned++) {
 			spawn(pool, now, null);
 		}
 	}

@@ -15,40 +15,58 @@ import java.util.function.Supplier;
  * @param reloadSource gives the pools' specs anew for a reload (the configuration read again); null
  * to reload with the specs the arbiter has
  * @param strategy which workers are restarted when one is
+ * @param maxBooting how many workers may boot at once
  */
 public record ArbiterOptions(PrintStream out, PrintStream err, List<ArbiterListener> listeners,
-		List<WorkerLaunchCustomizer> customizers, Supplier<List<WorkerSpec>> reloadSource, Strategy strategy) {
+		List<WorkerLaunchCustomizer> customizers, Supplier<List<WorkerSpec>> reloadSource, Strategy strategy,
+		int maxBooting) {
 
 	public ArbiterOptions {
+		if (maxBooting < 1) {
+			throw new IllegalArgumentException("maxBooting must be 1 or more, was " + maxBooting);
+		}
 		listeners = List.copyOf(listeners);
 		customizers = List.copyOf(customizers);
 	}
 
-	/** The process's own streams, no listener, no customizer, reloads with the same specs, one-for-one. */
+	/**
+	 * The process's own streams, no listener, no customizer, reloads with the same specs, one-for-one,
+	 * as many workers booting at once as the machine has cores (at least two).
+	 */
 	public static ArbiterOptions defaults() {
-		return new ArbiterOptions(System.out, System.err, List.of(), List.of(), null, Strategy.ONE_FOR_ONE);
+		return new ArbiterOptions(System.out, System.err, List.of(), List.of(), null, Strategy.ONE_FOR_ONE,
+				defaultMaxBooting());
 	}
 
 	public ArbiterOptions withOutput(PrintStream out, PrintStream err) {
-		return new ArbiterOptions(out, err, this.listeners, this.customizers, this.reloadSource, this.strategy);
+		return new ArbiterOptions(out, err, this.listeners, this.customizers, this.reloadSource, this.strategy, this.maxBooting);
 	}
 
 	public ArbiterOptions withListener(ArbiterListener listener) {
 		List<ArbiterListener> all = new ArrayList<>(this.listeners);
 		all.add(listener);
-		return new ArbiterOptions(this.out, this.err, all, this.customizers, this.reloadSource, this.strategy);
+		return new ArbiterOptions(this.out, this.err, all, this.customizers, this.reloadSource, this.strategy, this.maxBooting);
 	}
 
 	public ArbiterOptions withCustomizers(List<WorkerLaunchCustomizer> customizers) {
-		return new ArbiterOptions(this.out, this.err, this.listeners, customizers, this.reloadSource, this.strategy);
+		return new ArbiterOptions(this.out, this.err, this.listeners, customizers, this.reloadSource, this.strategy, this.maxBooting);
 	}
 
 	public ArbiterOptions withReloadSource(Supplier<List<WorkerSpec>> reloadSource) {
-		return new ArbiterOptions(this.out, this.err, this.listeners, this.customizers, reloadSource, this.strategy);
+		return new ArbiterOptions(this.out, this.err, this.listeners, this.customizers, reloadSource, this.strategy, this.maxBooting);
+	}
+
+	public ArbiterOptions withMaxBooting(int maxBooting) {
+		return new ArbiterOptions(this.out, this.err, this.listeners, this.customizers, this.reloadSource, this.strategy,
+				maxBooting);
+	}
+
+	public static int defaultMaxBooting() {
+		return Math.max(2, Runtime.getRuntime().availableProcessors());
 	}
 
 	public ArbiterOptions withStrategy(Strategy strategy) {
-		return new ArbiterOptions(this.out, this.err, this.listeners, this.customizers, this.reloadSource, strategy);
+		return new ArbiterOptions(this.out, this.err, this.listeners, this.customizers, this.reloadSource, strategy, this.maxBooting);
 	}
 
 }

@@ -65,6 +65,9 @@ public final class PistilAutoConfiguration {
 						"pistil.signal-pools names '" + pool + "', which is not a pool; the pools are " + poolNames);
 			}
 		}
+		if (properties.getMaxBooting() != null && properties.getMaxBooting() < 1) {
+			throw new IllegalArgumentException("pistil.max-booting must be 1 or more, was " + properties.getMaxBooting());
+		}
 		ConfigurableEnvironment environment = context.getEnvironment();
 		LaunchSettings launch = LaunchSettings.ofCurrentJvm(applicationClass(beanFactory),
 				List.of(environment.getActiveProfiles()), treePath, applicationArguments.stream()
@@ -73,7 +76,9 @@ public final class PistilAutoConfiguration {
 			.withListener(context::publishEvent)
 			.withCustomizers(customizers.orderedStream().toList())
 			.withReloadSource(new ReloadedSpecs(environment, context, declared, beanFactory, classLoader))
-			.withStrategy(node.getStrategy());
+			.withStrategy(node.getStrategy())
+			.withMaxBooting((properties.getMaxBooting() != null) ? properties.getMaxBooting()
+					: ArbiterOptions.defaultMaxBooting());
 		return new Arbiter(specs, launch, processControl, options);
 	}
 

@@ -43,6 +43,12 @@ public class PistilProperties {
 	private Strategy strategy = Strategy.ONE_FOR_ONE;
 
 	/**
+	 * How many workers may boot at once; the pools declared first boot first. Defaults to the number
+	 * of cores, at least 2.
+	 */
+	private Integer maxBooting;
+
+	/**
 	 * Where this arbiter is in a supervision tree: set by pistil in a supervisor child, empty at the
 	 * top. Not for applications to set.
 	 */
@@ -89,6 +95,14 @@ public class PistilProperties {
 
 	public void setStrategy(Strategy strategy) {
 		this.strategy = strategy;
+	}
+
+	public Integer getMaxBooting() {
+		return this.maxBooting;
+	}
+
+	public void setMaxBooting(Integer maxBooting) {
+		this.maxBooting = maxBooting;
 	}
 
 	public String getTreePath() {
