@@ -196,7 +196,7 @@ class SupervisionIntegrationTests {
 		return (int) this.arbiter.lines().stream().filter((line) -> line.contains(text)).count();
 	}
 
-	private static List<String> pool(String name, Class<?> worker, int workers) {
+	static List<String> pool(String name, Class<?> worker, int workers) {
 		String prefix = "--pistil.workers." + name + ".";
 		return List.of(prefix + "worker-class=" + worker.getName(), prefix + "workers=" + workers,
 				prefix + "jvm-options=-Xmx64m,-XX:+UseSerialGC,-XX:TieredStopAtLevel=1");
