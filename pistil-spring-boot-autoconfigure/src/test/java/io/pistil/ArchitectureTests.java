@@ -24,8 +24,8 @@ class ArchitectureTests {
 	@Test
 	void productionClassesOfEveryPackageAreImported() {
 		assertThat(classes.stream().map((type) -> type.getPackageName()).distinct()).containsExactlyInAnyOrder(
-				"io.pistil.arbiter", "io.pistil.autoconfigure", "io.pistil.child", "io.pistil.process",
-				"io.pistil.worker");
+				"io.pistil.actuate", "io.pistil.arbiter", "io.pistil.autoconfigure", "io.pistil.child",
+				"io.pistil.process", "io.pistil.worker");
 		assertThat(classes.stream().map((type) -> type.getSimpleName())).doesNotContain("ArchitectureTests",
 				"NativeProcessControlTests");
 	}

@@ -12,6 +12,7 @@ import java.util.List;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
@@ -29,7 +30,10 @@ import io.pistil.arbiter.WorkerLaunchCustomizer;
 public class TestApplication {
 
 	public static void main(String[] args) {
-		SpringApplication.run(TestApplication.class, args);
+		SpringApplication application = new SpringApplication(TestApplication.class);
+		// The test class path has a web server, for the actuator's tests: they ask for it.
+		application.setWebApplicationType(WebApplicationType.NONE);
+		application.run(args);
 	}
 
 	/** Starts this application in a JVM of its own. */

@@ -1,5 +1,6 @@
 package io.pistil.sample;
 
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -9,10 +10,13 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
+import com.jayway.jsonpath.DocumentContext;
+import com.jayway.jsonpath.JsonPath;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.pistil.it.ActuatorClient;
 import io.pistil.it.ArbiterProcess;
 import io.pistil.process.UnixSignal;
 
@@ -22,6 +26,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The sample application as the README runs it: the packaged executable jar.
  */
 class SampleApplicationIT {
+
+	private static final Path JAR = Path.of("target", "pistil-sample-app.jar");
+
+	/** Leaves port 8080 to a sample application that may be running. */
+	private static final String ANY_FREE_PORT = "--server.port=0";
+
+	private static final Duration READY = Duration.ofSeconds(30);
 
 	private static final Pattern HELLO = Pattern.compile("^\\[hello\\.(\\d) pid (\\d+)\\] .*hello from worker n°(\\d+)$");
 
@@ -37,8 +48,7 @@ class SampleApplicationIT {
 	@Test
 	void threeHelloWorkersSayHelloWithinTenSecondsAndStopOnSigterm(@TempDir Path directory) throws Exception {
 		Path pidFile = directory.resolve("app.pid");
-		this.application = ArbiterProcess.startJar(Path.of("target", "pistil-sample-app.jar"),
-				"--spring.pid.file=" + pidFile);
+		this.application = ArbiterProcess.startJar(JAR, "--spring.pid.file=" + pidFile, ANY_FREE_PORT);
 
 		this.application.await("three hello workers saying hello", Duration.ofSeconds(10),
 				() -> helloPids().size() == 3);
@@ -46,7 +56,7 @@ class SampleApplicationIT {
 		Map<Integer, Long> workers = this.application.workers("hello");
 		assertThat(helloPids()).containsExactlyInAnyOrderElementsOf(workers.values());
 		assertThat(Files.readString(pidFile).trim()).isEqualTo(Long.toString(this.application.pid()));
-		this.application.awaitReady(Duration.ofSeconds(30));
+		this.application.awaitReady(READY);
 		assertThat(this.application.workers("w1")).hasSize(1);
 		assertThat(this.application.workers("w2")).hasSize(1);
 
@@ -54,6 +64,31 @@ class SampleApplicationIT {
 
 		assertThat(this.application.awaitExit(Duration.ofSeconds(12))).isZero();
 		assertThat(this.application.remainingWorkers()).isEmpty();
+	}
+
+	@Test
+	void actuatorOnLocalhostShowsThePoolsScalesHelloAndReportsHealthAndMetrics(@TempDir Path directory) {
+		this.application = ArbiterProcess.startJar(JAR, "--spring.pid.file=" + directory.resolve("app.pid"),
+				ANY_FREE_PORT);
+		this.application.awaitReady(READY);
+		ActuatorClient actuator = ActuatorClient.of(this.application, READY);
+
+		DocumentContext pistil = actuator.read("/actuator/pistil");
+		assertThat(pistil.read("$.pools", Map.class)).containsOnlyKeys("hello", "w1", "w2");
+		assertThat(pistil.read("$.pools.hello.desired", Integer.class)).isEqualTo(3);
+
+		HttpResponse<String> scaled = actuator.post("/actuator/pistil/hello", "{\"workers\": 5}");
+
+		assertThat(scaled.statusCode()).as(scaled.body()).isEqualTo(200);
+		this.application.await("five hello workers", READY, () -> this.application.workers("hello").size() == 5);
+		// Ready again once the two new workers are: DOWN (503) while they boot.
+		this.application.await("ready with five hello workers", READY,
+				() -> actuator.get("/actuator/health/readiness").statusCode() == 200 && JsonPath
+					.parse(actuator.get("/actuator/health/pistil").body())
+					.read("$.details.pools.hello.ready", Integer.class) == 5);
+		assertThat(actuator.read("/actuator/health").read("$.status", String.class)).isEqualTo("UP");
+		this.application.await("five hello workers measured", READY, () -> actuator
+			.read("/actuator/metrics/pistil.workers?tag=pool:hello").read("$.measurements[0].value", Double.class) == 5);
 	}
 
 	/** Pids of hello lines whose prefix names the pool and the same pid the worker prints. */

@@ -1,0 +1,252 @@
+package io.pistil.actuate;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.actuate.endpoint.Access;
+import org.springframework.boot.actuate.endpoint.OperationResponseBody;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
+import org.springframework.boot.actuate.endpoint.annotation.Selector;
+import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
+import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
+
+import io.pistil.arbiter.Arbiter;
+import io.pistil.arbiter.NoSuchPoolException;
+import io.pistil.arbiter.Snapshots.ArbiterSnapshot;
+import io.pistil.arbiter.Snapshots.PoolSnapshot;
+import io.pistil.arbiter.Snapshots.WorkerSnapshot;
+
+/**
+ * The {@code pistil} actuator endpoint: reads the arbiter, its pools and their workers, and scales,
+ * reloads or replaces workers of a pool. Its write operation needs
+ * {@code management.endpoint.pistil.access=unrestricted}.
+ */
+@Endpoint(id = "pistil", defaultAccess = Access.READ_ONLY)
+public class PistilEndpoint {
+
+	/** The only kind of pool so far: pools of {@code Worker} child JVMs. */
+	private static final String WORKER_POOL = "worker";
+
+	/** Linux's page size on the platforms pistil runs on; /proc/&lt;pid&gt;/statm counts pages. */
+	private static final long PAGE_SIZE = 4096;
+
+	private static final int STATUS_CONFLICT = 409;
+
+	private static final String USAGE = "Send {\"workers\": n} or {\"action\": \"reload\" | \"incr\" | \"decr\"}"
+			+ " or {\"action\": \"replace\", \"pid\": n}";
+
+	private final Arbiter arbiter;
+
+	public PistilEndpoint(Arbiter arbiter) {
+		this.arbiter = arbiter;
+	}
+
+	/**
+	 * Reads the arbiter, every pool and every worker.
+	 * @return the arbiter
+	 */
+	@ReadOperation
+	public ArbiterDescriptor arbiter() {
+		ArbiterSnapshot snapshot = this.arbiter.snapshot();
+		Map<String, PoolDescriptor> pools = new LinkedHashMap<>();
+		snapshot.pools().forEach((pool) -> pools.put(pool.name(), describe(pool)));
+		Long uptime = (snapshot.startedAt() != null)
+				? Duration.between(snapshot.startedAt(), Instant.now()).toSeconds() : null;
+		return new ArbiterDescriptor(snapshot.pid(), snapshot.state(), snapshot.startedAt(), uptime, pools);
+	}
+
+	/**
+	 * Reads one pool.
+	 * @param pool the pool's name
+	 * @return the pool, or null (a 404) if there is no such pool
+	 */
+	@ReadOperation
+	public @Nullable PoolDescriptor pool(@Selector String pool) {
+		return find(pool).map(PistilEndpoint::describe).orElse(null);
+	}
+
+	/**
+	 * Changes a pool: sets its worker count, or applies an action. The pool is left as it was when the
+	 * request is refused.
+	 * @param pool the pool's name
+	 * @param workers the new worker count, or null for an action
+	 * @param action {@code reload}, {@code incr}, {@code decr} or {@code replace}, or null with workers
+	 * @param pid the pid of the worker to replace, with the {@code replace} action
+	 * @return the pool after the change (200), or why the request was refused: 400 for an invalid
+	 * value, 404 for an unknown pool, 409 when the pool cannot take the change now
+	 */
+	@WriteOperation
+	public WebEndpointResponse<OperationResponseBody> change(@Selector String pool, @Nullable String workers,
+			@Nullable String action, @Nullable String pid) {
+		try {
+			if (!this.arbiter.poolNames().contains(pool)) {
+				throw new NoSuchPoolException(pool);
+			}
+			return new WebEndpointResponse<>(describe(apply(pool, workers, action, pid)));
+		}
+		catch (RuntimeException failure) {
+			if (failure instanceof NoSuchPoolException) {
+				return refusal(failure, WebEndpointResponse.STATUS_NOT_FOUND);
+			}
+			if (failure instanceof IllegalArgumentException) {
+				return refusal(failure, WebEndpointResponse.STATUS_BAD_REQUEST);
+			}
+			if (failure instanceof IllegalStateException) {
+				return refusal(failure, STATUS_CONFLICT);
+			}
+			throw failure;
+		}
+	}
+
+	private PoolSnapshot apply(String pool, @Nullable String workers, @Nullable String action, @Nullable String pid) {
+		if (workers != null) {
+			if (action != null || pid != null) {
+				throw new IllegalArgumentException("Send either workers or an action, not both. " + USAGE);
+			}
+			long count = wholeNumber("workers", workers);
+			if (count != (int) count) {
+				throw new IllegalArgumentException("'workers' is out of range: " + workers);
+			}
+			return this.arbiter.scale(pool, (int) count);
+		}
+		if (action == null) {
+			throw new IllegalArgumentException("Nothing to do. " + USAGE);
+		}
+		if (pid != null && !action.equals("replace")) {
+			throw new IllegalArgumentException("A pid goes with the replace action only. " + USAGE);
+		}
+		return switch (action) {
+			case "incr" -> this.arbiter.increment(pool);
+			case "decr" -> this.arbiter.decrement(pool);
+			case "reload" -> {
+				this.arbiter.reload(pool);
+				yield current(pool);
+			}
+			case "replace" -> {
+				replace(pool, pid);
+				yield current(pool);
+			}
+			default -> throw new IllegalArgumentException("Unknown action '" + action + "'. " + USAGE);
+		};
+	}
+
+	private void replace(String pool, @Nullable String pid) {
+		if (pid == null) {
+			throw new IllegalArgumentException("The replace action needs the pid of the worker to replace. " + USAGE);
+		}
+		long worker = wholeNumber("pid", pid);
+		if (current(pool).workers().stream().noneMatch((candidate) -> candidate.pid() == worker)) {
+			throw new IllegalArgumentException("Pool '" + pool + "' has no worker with pid " + worker);
+		}
+		this.arbiter.replace(worker);
+	}
+
+	/** Parses a JSON whole number, or a string of one: a fraction, a word or a boolean is refused. */
+	private static long wholeNumber(String name, String value) {
+		String number = value.trim();
+		// 18 digits always fit a long.
+		if (!number.matches("-?\\d{1,18}")) {
+			throw new IllegalArgumentException("'" + name + "' must be a whole number, not '" + value + "'");
+		}
+		return Long.parseLong(number);
+	}
+
+	private Optional<PoolSnapshot> find(String pool) {
+		return this.arbiter.snapshot().pools().stream().filter((candidate) -> candidate.name().equals(pool)).findFirst();
+	}
+
+	private PoolSnapshot current(String pool) {
+		return find(pool).orElseThrow(() -> new NoSuchPoolException(pool));
+	}
+
+	private static WebEndpointResponse<OperationResponseBody> refusal(RuntimeException ex, int status) {
+		return new WebEndpointResponse<>(new Refusal(status, ex.getMessage()), status);
+	}
+
+	private static PoolDescriptor describe(PoolSnapshot pool) {
+		return new PoolDescriptor(WORKER_POOL, pool.state(), pool.desired(), pool.running(), pool.ready(),
+				pool.minWorkers(), pool.maxWorkers(), pool.restarts(),
+				pool.workers().stream().map(PistilEndpoint::describe).toList());
+	}
+
+	private static WorkerDescriptor describe(WorkerSnapshot worker) {
+		return new WorkerDescriptor(worker.number(), worker.pid(), worker.state(), worker.startedAt(),
+				worker.heartbeatAge().toMillis(), worker.requests(), residentBytes(worker.pid()));
+	}
+
+	/** The worker's resident set size, from /proc; null once it has exited. */
+	private static @Nullable Long residentBytes(long pid) {
+		try {
+			String[] statm = Files.readString(Path.of("/proc", Long.toString(pid), "statm")).trim().split(" ");
+			return Long.parseLong(statm[1]) * PAGE_SIZE;
+		}
+		catch (IOException ex) {
+			return null;
+		}
+	}
+
+	/**
+	 * The arbiter.
+	 *
+	 * @param pid the arbiter's pid
+	 * @param state STARTING, RUNNING, STOPPING or STOPPED
+	 * @param startedAt when it started
+	 * @param uptimeSeconds seconds since it started
+	 * @param pools its pools by name
+	 */
+	public record ArbiterDescriptor(long pid, String state, @Nullable Instant startedAt, @Nullable Long uptimeSeconds,
+			Map<String, PoolDescriptor> pools) implements OperationResponseBody {
+	}
+
+	/**
+	 * One pool.
+	 *
+	 * @param type what its workers are: {@code worker}
+	 * @param state RUNNING or RELOADING
+	 * @param desired how many workers it should run
+	 * @param running how many workers it runs, stopping ones excluded
+	 * @param ready how many of those are ready
+	 * @param minWorkers the fewest workers scaling may leave
+	 * @param maxWorkers the most workers scaling may reach
+	 * @param restarts how many workers ended without being asked to
+	 * @param workers its workers by number, stopping ones included
+	 */
+	public record PoolDescriptor(String type, String state, int desired, int running, int ready, int minWorkers,
+			int maxWorkers, long restarts, List<WorkerDescriptor> workers) implements OperationResponseBody {
+	}
+
+	/**
+	 * One worker.
+	 *
+	 * @param number its number in the pool
+	 * @param pid its pid
+	 * @param state booting, idle, busy or stopping
+	 * @param startedAt when it was spawned
+	 * @param heartbeatAgeMillis milliseconds since its last heartbeat (since its spawn while it boots)
+	 * @param requests requests it has handled
+	 * @param rssBytes its resident memory, or null if it has just exited
+	 */
+	public record WorkerDescriptor(int number, long pid, String state, Instant startedAt, long heartbeatAgeMillis,
+			long requests, @Nullable Long rssBytes) {
+	}
+
+	/**
+	 * Why a write was refused.
+	 *
+	 * @param status the HTTP status
+	 * @param message what was wrong
+	 */
+	public record Refusal(int status, String message) implements OperationResponseBody {
+	}
+
+}

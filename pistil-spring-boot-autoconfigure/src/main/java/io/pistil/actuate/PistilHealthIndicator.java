@@ -1,0 +1,52 @@
+package io.pistil.actuate;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+
+import io.pistil.arbiter.Arbiter;
+import io.pistil.arbiter.Snapshots.ArbiterSnapshot;
+import io.pistil.arbiter.Snapshots.PoolSnapshot;
+
+/**
+ * The {@code pistil} health contributor: UP while the arbiter runs and every pool has its desired
+ * count of ready workers, DOWN otherwise (a pool whose workers keep failing to boot, or still
+ * booting after a scale-up), with each pool's counts in the details.
+ */
+public class PistilHealthIndicator implements HealthIndicator {
+
+	private static final String RUNNING = "RUNNING";
+
+	private final Arbiter arbiter;
+
+	public PistilHealthIndicator(Arbiter arbiter) {
+		this.arbiter = arbiter;
+	}
+
+	@Override
+	public Health health() {
+		ArbiterSnapshot snapshot = this.arbiter.snapshot();
+		boolean up = snapshot.state().equals(RUNNING);
+		Map<String, PoolHealth> pools = new LinkedHashMap<>();
+		for (PoolSnapshot pool : snapshot.pools()) {
+			pools.put(pool.name(), new PoolHealth(pool.desired(), pool.ready(), pool.state()));
+			up &= pool.ready() >= pool.desired();
+		}
+		return (up ? Health.up() : Health.down()).withDetail("state", snapshot.state())
+			.withDetail("pools", pools)
+			.build();
+	}
+
+	/**
+	 * One pool's part of the health.
+	 *
+	 * @param desired how many workers it should run
+	 * @param ready how many ready workers it runs
+	 * @param state RUNNING or RELOADING
+	 */
+	public record PoolHealth(int desired, int ready, String state) {
+	}
+
+}

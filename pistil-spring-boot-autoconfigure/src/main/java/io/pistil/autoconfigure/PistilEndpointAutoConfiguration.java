@@ -1,0 +1,30 @@
+package io.pistil.autoconfigure;
+
+import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+
+import io.pistil.actuate.PistilEndpoint;
+import io.pistil.arbiter.Arbiter;
+
+/**
+ * The {@code pistil} actuator endpoint, for applications with the actuator, when the endpoint is
+ * available (its access is not none, and it is exposed).
+ */
+@AutoConfiguration(after = PistilAutoConfiguration.class)
+@ConditionalOnClass({ Endpoint.class, ConditionalOnAvailableEndpoint.class })
+@ConditionalOnBean(Arbiter.class)
+public final class PistilEndpointAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnAvailableEndpoint
+	PistilEndpoint pistilEndpoint(Arbiter arbiter) {
+		return new PistilEndpoint(arbiter);
+	}
+
+}

@@ -1,0 +1,74 @@
+package io.pistil.actuate;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.LongStream;
+
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.Status;
+
+import io.pistil.actuate.PistilHealthIndicator.PoolHealth;
+import io.pistil.arbiter.Arbiter;
+import io.pistil.arbiter.Snapshots.ArbiterSnapshot;
+import io.pistil.arbiter.Snapshots.PoolSnapshot;
+import io.pistil.arbiter.Snapshots.WorkerSnapshot;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.BDDMockito.given;
+import static org.mockito.Mockito.mock;
+
+/**
+ * The {@code pistil} health contributor's verdicts on arbiter snapshots.
+ */
+class PistilHealthIndicatorTests {
+
+	private final Arbiter arbiter = mock(Arbiter.class);
+
+	private final PistilHealthIndicator indicator = new PistilHealthIndicator(this.arbiter);
+
+	@Test
+	void upWhenEveryPoolHasItsDesiredReadyWorkers() {
+		given(this.arbiter.snapshot()).willReturn(new ArbiterSnapshot(1, "RUNNING", Instant.now(),
+				List.of(pool("web", 2, 2), pool("idle", 0, 0))));
+
+		Health health = this.indicator.health();
+
+		assertThat(health.getStatus()).isEqualTo(Status.UP);
+		assertThat(health.getDetails()).containsEntry("state", "RUNNING")
+			.containsEntry("pools", Map.of("web", new PoolHealth(2, 2, "RUNNING"), "idle", new PoolHealth(0, 0, "RUNNING")));
+	}
+
+	@Test
+	void downWhenAPoolLacksReadyWorkers() {
+		given(this.arbiter.snapshot()).willReturn(new ArbiterSnapshot(1, "RUNNING", Instant.now(),
+				List.of(pool("web", 2, 2), pool("flaky", 2, 1))));
+
+		Health health = this.indicator.health();
+
+		assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+		assertThat(health.getDetails()).extractingByKey("pools")
+			.isEqualTo(Map.of("web", new PoolHealth(2, 2, "RUNNING"), "flaky", new PoolHealth(2, 1, "RUNNING")));
+	}
+
+	@Test
+	void downWhenTheArbiterIsNotRunning() {
+		given(this.arbiter.snapshot()).willReturn(new ArbiterSnapshot(1, "STOPPED", Instant.now(), List.of()));
+
+		Health health = this.indicator.health();
+
+		assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+		assertThat(health.getDetails()).containsEntry("state", "STOPPED");
+	}
+
+	private static PoolSnapshot pool(String name, int desired, int ready) {
+		List<WorkerSnapshot> workers = LongStream.rangeClosed(1, ready)
+			.mapToObj((pid) -> new WorkerSnapshot((int) pid, pid, "idle", 0, Instant.now(), Duration.ZERO, 0))
+			.toList();
+		return new PoolSnapshot(name, "RUNNING", desired, ready, ready, 0, 64, 0, workers);
+	}
+
+}
