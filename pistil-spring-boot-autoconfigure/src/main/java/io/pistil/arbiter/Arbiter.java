@@ -106,9 +106,6 @@ public final class Arbiter implements AutoCloseable {
 
 	private final List<OutputRelay> relays = new ArrayList<>();
 
-	/** New workers started by {@link #replace(long)}, with the worker each one replaces once ready. */
-	private final Map<WorkerProcess, WorkerProcess> replacements = new HashMap<>();
-
 	/** Reloads asked for while one was in progress, applied in order once it ends. */
 	private final List<List<String>> pendingReloads = new ArrayList<>();
 
@@ -303,7 +300,7 @@ public final class Arbiter implements AutoCloseable {
 			if (pool.reloading) {
 				throw new IllegalStateException("Pool '" + pool.name() + "' is reloading: every worker is being replaced");
 			}
-			if (worker.retiring || this.replacements.containsValue(worker)) {
+			if (worker.retiring || pool.replacements.containsValue(worker)) {
 				throw new IllegalArgumentException("Worker " + worker + " is already stopping");
 			}
 			spawn(pool, System.nanoTime(), worker);
@@ -436,9 +433,8 @@ public final class Arbiter implements AutoCloseable {
 				Duration bootTime = Duration.ofNanos(now - worker.spawnedAt);
 				logger.info("pistil: worker " + worker + " ready in " + seconds(bootTime.toNanos()));
 				publish(new WorkerReady(worker.spec.name(), worker.number, worker.pid, bootTime));
-				WorkerProcess replaced = this.replacements.remove(worker);
+				WorkerProcess replaced = this.pools.get(worker.spec.name()).replacements.remove(worker);
 				if (replaced != null) {
-					this.pools.get(worker.spec.name()).desired--;
 					retire(replaced, replaced.spec.gracefulTimeout(), now);
 				}
 			}
@@ -491,13 +487,13 @@ public final class Arbiter implements AutoCloseable {
 			stepReload(pool, now);
 			return;
 		}
-		List<WorkerProcess> active = pool.active();
-		if (active.size() < pool.desired && now - pool.nextSpawnAt >= 0) {
-			for (int missing = pool.desired - active.size(); missing > 0 && mayBoot(); missing--) {
+		int running = pool.active().size() - pool.replacements.size();
+		if (running < pool.desired && now - pool.nextSpawnAt >= 0) {
+			for (int missing = pool.desired - running; missing > 0 && mayBoot(); missing--) {
 				spawn(pool, now, null);
 			}
 		}
-		for (int extra = active.size() - pool.desired; extra > 0; extra--) {
+		for (int extra = running - pool.desired; extra > 0; extra--) {
 			pool.oldestActive().ifPresent((worker) -> retire(worker, worker.spec.gracefulTimeout(), now));
 		}
 	}
@@ -693,8 +689,7 @@ public final class Arbiter implements AutoCloseable {
 				streams);
 		pool.workers.add(worker);
 		if (replaced != null) {
-			pool.desired++;
-			this.replacements.put(worker, replaced);
+			pool.replacements.put(worker, replaced);
 		}
 		logger.info("pistil: worker " + worker + " spawned");
 		publish(new WorkerStarted(spec.name(), number, process.pid()));
@@ -715,11 +710,9 @@ public final class Arbiter implements AutoCloseable {
 		String bootError = takeBootError(worker.pid);
 		ExitCause cause = cause(worker, status);
 		publish(new WorkerExited(pool.name(), worker.number, worker.pid, status, cause));
-		WorkerProcess replaced = this.replacements.remove(worker);
-		if (this.replacements.values().remove(worker)) {
-			// Replaced before its replacement was ready: the replacement takes its place now.
-			pool.desired--;
-		}
+		// Ending before its replacement, or as a replacement, the worker ends the replacement too.
+		pool.replacements.remove(worker);
+		pool.replacements.values().remove(worker);
 		if (cause == ExitCause.REQUESTED || this.state == State.STOPPING) {
 			logger.info("pistil: worker " + worker + " " + status);
 			return;
@@ -732,9 +725,6 @@ public final class Arbiter implements AutoCloseable {
 		if (!worker.ready && pool.reloading && worker.generation == pool.generation) {
 			abortReload(pool, worker, status, (bootError != null) ? bootError : awaitTail(worker));
 			return;
-		}
-		if (replaced != null) {
-			pool.desired--;
 		}
 		restartOrShrink(pool, worker, status, cause);
 	}

@@ -4,7 +4,9 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -39,6 +41,9 @@ final class Pool {
 	long nextSpawnAt;
 
 	final List<WorkerProcess> workers = new ArrayList<>();
+
+	/** Workers started to replace one worker each, which stops once its replacement is ready. */
+	final Map<WorkerProcess, WorkerProcess> replacements = new HashMap<>();
 
 	Pool(WorkerSpec spec) {
 		this.spec = spec;
