@@ -28,11 +28,14 @@ import io.pistil.worker.ContextMode;
  * @param jvmOptions options for the child JVM
  * @param environment environment variables added to the child's
  * @param args free-form settings handed to the worker
+ * @param tcp where a tcp pool listens and how its workers serve connections; null for a pool of
+ * another type
+ * @param recycling when a worker that works is replaced
  */
 public record WorkerSpec(String name, String workerClass, String beanName, int workers, int minWorkers,
 		int maxWorkers, int reloadSurge, Duration timeout,
 		Duration bootTimeout, Duration gracefulTimeout, Duration pause, ContextMode context, List<String> jvmOptions,
-		Map<String, String> environment, Map<String, String> args) {
+		Map<String, String> environment, Map<String, String> args, TcpSpec tcp, Recycling recycling) {
 
 	public WorkerSpec {
 		if (name == null || !name.matches("[A-Za-z0-9][A-Za-z0-9_.-]*")) {
@@ -68,6 +71,20 @@ public record WorkerSpec(String name, String workerClass, String beanName, int w
 		jvmOptions = List.copyOf(jvmOptions);
 		environment = Map.copyOf(environment);
 		args = Map.copyOf(args);
+		if (tcp != null) {
+			tcp.validate(name);
+		}
+		Objects.requireNonNull(recycling, "recycling").validate(name, tcp != null);
+	}
+
+	/**
+	 * A spec of a pool that is no tcp pool and recycles no worker.
+	 */
+	public WorkerSpec(String name, String workerClass, String beanName, int workers, int minWorkers, int maxWorkers,
+			int reloadSurge, Duration timeout, Duration bootTimeout, Duration gracefulTimeout, Duration pause,
+			ContextMode context, List<String> jvmOptions, Map<String, String> environment, Map<String, String> args) {
+		this(name, workerClass, beanName, workers, minWorkers, maxWorkers, reloadSurge, timeout, bootTimeout,
+				gracefulTimeout, pause, context, jvmOptions, environment, args, null, Recycling.NONE);
 	}
 
 	/**
@@ -78,7 +95,7 @@ public record WorkerSpec(String name, String workerClass, String beanName, int w
 	public WorkerSpec withWorkers(int count) {
 		return new WorkerSpec(this.name, this.workerClass, this.beanName, count, this.minWorkers, this.maxWorkers,
 				this.reloadSurge, this.timeout, this.bootTimeout, this.gracefulTimeout, this.pause, this.context,
-				this.jvmOptions, this.environment, this.args);
+				this.jvmOptions, this.environment, this.args, this.tcp, this.recycling);
 	}
 
 	private static void requirePositive(String pool, String property, Duration value) {

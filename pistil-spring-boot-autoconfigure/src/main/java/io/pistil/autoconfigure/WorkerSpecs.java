@@ -14,7 +14,9 @@ import org.springframework.util.ClassUtils;
 
 import io.pistil.arbiter.InvalidSpecException;
 import io.pistil.arbiter.WorkerSpec;
+import io.pistil.autoconfigure.PistilProperties.PoolType;
 import io.pistil.worker.ContextMode;
+import io.pistil.worker.TcpWorker;
 import io.pistil.worker.Worker;
 
 /**
@@ -76,7 +78,7 @@ final class WorkerSpecs {
 				first(configured.getGracefulTimeout(), null, this.properties.getGracefulTimeout()),
 				first(configured.getPause(), annotationDuration(declared, name, "pause"), DEFAULT_PAUSE), context,
 				first(configured.getJvmOptions(), (declared != null) ? declared.jvmOptions() : null, List.of()),
-				configured.getEnv(), args);
+				configured.getEnv(), args, TcpSpecs.tcp(name, configured), TcpSpecs.recycling(configured));
 	}
 
 	private String workerClass(String name, DeclaredWorker declared, PistilProperties.Pool configured) {
@@ -111,8 +113,13 @@ final class WorkerSpecs {
 		catch (ClassNotFoundException | LinkageError ex) {
 			throw new InvalidSpecException(name, property, className, "class not found");
 		}
-		if (!Worker.class.isAssignableFrom(type)) {
-			throw new InvalidSpecException(name, property, className, "does not implement " + Worker.class.getName());
+		boolean tcp = configured.getType() == PoolType.TCP;
+		if (!tcp && TcpWorker.class.isAssignableFrom(type)) {
+			throw new InvalidSpecException(name, "type", "worker", className + " is a TcpWorker: set type: tcp and listen");
+		}
+		Class<?> required = tcp ? TcpWorker.class : Worker.class;
+		if (!required.isAssignableFrom(type)) {
+			throw new InvalidSpecException(name, property, className, "does not implement " + required.getName());
 		}
 		return className;
 	}
