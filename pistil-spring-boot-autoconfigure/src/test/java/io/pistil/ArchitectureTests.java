@@ -24,7 +24,7 @@ class ArchitectureTests {
 	@Test
 	void productionClassesOfEveryPackageAreImported() {
 		assertThat(classes.stream().map((type) -> type.getPackageName()).distinct()).containsExactlyInAnyOrder(
-				"io.pistil.actuate", "io.pistil.arbiter", "io.pistil.autoconfigure", "io.pistil.child",
+				"io.pistil.actuate", "io.pistil.arbiter", "io.pistil.autoconfigure", "io.pistil.child", "io.pistil.net",
 				"io.pistil.process", "io.pistil.worker");
 		assertThat(classes.stream().map((type) -> type.getSimpleName())).doesNotContain("ArchitectureTests",
 				"NativeProcessControlTests");
@@ -33,7 +33,7 @@ class ArchitectureTests {
 	@Test
 	void workerArbiterAndProcessDoNotDependOnSpringBoot() {
 		ArchRule rule = noClasses().that()
-			.resideInAnyPackage("io.pistil.worker..", "io.pistil.arbiter..", "io.pistil.process..")
+			.resideInAnyPackage("io.pistil.worker..", "io.pistil.arbiter..", "io.pistil.net..", "io.pistil.process..")
 			.should()
 			.dependOnClassesThat()
 			.resideInAPackage("org.springframework.boot..");

@@ -40,6 +40,8 @@ import io.pistil.arbiter.ArbiterEvent.WorkerTimedOut;
 import io.pistil.arbiter.Snapshots.ArbiterSnapshot;
 import io.pistil.arbiter.Snapshots.PoolSnapshot;
 import io.pistil.arbiter.Snapshots.WorkerSnapshot;
+import io.pistil.net.ListenException;
+import io.pistil.net.Systemd;
 import io.pistil.process.ExitStatus;
 import io.pistil.process.ProcessControl;
 import io.pistil.process.SpawnException;
@@ -102,6 +104,8 @@ public final class Arbiter implements AutoCloseable {
 
 	private final Map<String, Pool> pools = new LinkedHashMap<>();
 
+	private final PoolListeners listeners;
+
 	private final BitSet usedSlots = new BitSet();
 
 	private final List<OutputRelay> relays = new ArrayList<>();
@@ -130,6 +134,7 @@ public final class Arbiter implements AutoCloseable {
 		this.launch = launch;
 		this.processes = processes;
 		this.options = options;
+		this.listeners = new PoolListeners(processes.sockets(), launch.environment(), this.pid);
 		for (WorkerSpec spec : specs) {
 			if (this.pools.put(spec.name(), new Pool(spec)) != null) {
 				throw new InvalidSpecException(spec.name(), "name", spec.name(), "two pools have this name");
@@ -157,8 +162,18 @@ public final class Arbiter implements AutoCloseable {
 		}
 		catch (IOException | UncheckedIOException ex) {
 			this.state = State.STOPPED;
+			this.stopped.complete(null);
 			deleteRunDirectory();
 			throw new IllegalStateException("Cannot prepare the arbiter's run directory: " + ex.getMessage(), ex);
+		}
+		try {
+			this.listeners.open(this.pools.values().stream().map((pool) -> pool.spec).toList());
+		}
+		catch (ListenException ex) {
+			this.state = State.STOPPED;
+			this.stopped.complete(null);
+			deleteRunDirectory();
+			throw ex;
 		}
 		this.startedAt = Instant.now();
 		publish(new ArbiterStarting(this.pid, List.copyOf(this.pools.keySet())));
@@ -463,6 +478,31 @@ public final class Arbiter implements AutoCloseable {
 			abort(worker, now - worker.spawnedAt, "has not become ready within its boot timeout of "
 					+ worker.spec.bootTimeout().toMillis() + " ms", now);
 		}
+		else if (worker.ready) {
+			recycleIfDue(worker, now);
+		}
+	}
+
+	/**
+	 * Replaces a worker past its max-requests or max-memory as {@link #replace(long)} does: its
+	 * replacement starts now, and it stops once the replacement is ready. A pool starts no more
+	 * replacements at once than its reload-surge, and none while it reloads.
+	 */
+	private void recycleIfDue(WorkerProcess worker, long now) {
+		Pool pool = this.pools.get(worker.spec.name());
+		if (this.state != State.RUNNING || pool.reloading || pool.replacements.containsValue(worker)) {
+			return;
+		}
+		if (pool.replacements.size() >= pool.spec.reloadSurge()) {
+			return;
+		}
+		Scoreboard.Slot slot = this.scoreboard.slot(worker.slot);
+		long requests = (slot.pid() == worker.pid) ? slot.requests() : 0;
+		worker.spec.recycling().due(worker.pid, requests, worker.requestLimit).ifPresent((reason) -> {
+			logger.info("pistil: worker " + worker + " " + reason + ": recycling it once its replacement is ready");
+			spawn(pool, now, worker);
+			worker.recycled = pool.replacements.containsValue(worker);
+		});
 	}
 
 	/** A hung worker first gets SIGQUIT, so the JVM prints every thread's stack and the log shows where it hung. */
@@ -573,6 +613,13 @@ public final class Arbiter implements AutoCloseable {
 				logger.info("pistil: reload forwarded to the supervisors of pool " + name);
 				continue;
 			}
+			try {
+				this.listeners.listen(spec);
+			}
+			catch (ListenException ex) {
+				logger.error("pistil: reload of pool " + name + " aborted, the pool is unchanged: " + ex.getMessage());
+				continue;
+			}
 			pool.recover();
 			pool.previousSpec = pool.spec;
 			pool.spec = spec;
@@ -597,6 +644,7 @@ public final class Arbiter implements AutoCloseable {
 		if (oldReady.isEmpty()) {
 			pool.reloading = false;
 			pool.previousSpec = null;
+			this.listeners.settle(pool.spec);
 			logger.info("pistil: pool " + pool.name() + " reloaded");
 			manage(pool, now);
 			startPendingReload();
@@ -633,6 +681,7 @@ public final class Arbiter implements AutoCloseable {
 		pool.spec = pool.previousSpec;
 		pool.previousSpec = null;
 		pool.reloading = false;
+		this.listeners.settle(pool.spec);
 		resize(pool, pool.spec.workers());
 		startPendingReload();
 	}
@@ -657,15 +706,18 @@ public final class Arbiter implements AutoCloseable {
 				spec.workerClass(), spec.beanName(), spec.context(), this.launch.applicationClass(),
 				this.launch.profiles(), spec.pause(), spec.args(), this.launch.applicationArguments());
 		Map<String, String> environment = new HashMap<>(this.launch.environment());
+		environment.keySet().removeAll(Systemd.VARIABLES);
 		environment.putAll(spec.environment());
 		List<String> jvmOptions = new ArrayList<>(spec.jvmOptions());
 		WorkerLaunchCustomizer.WorkerLaunch launch = new WorkerLaunchCustomizer.WorkerLaunch(spec.name(), number,
 				jvmOptions, environment);
 		this.options.customizers().forEach((customizer) -> customizer.customize(launch));
+		jvmOptions.addAll(this.listeners.jvmOptions(spec));
 		SpawnedProcess process;
 		try {
 			process = this.processes.spawn(new SpawnRequest(this.launch.javaExecutable(),
-					LaunchSettings.jvmArguments(jvmOptions, child, this.childClassPath), environment));
+					LaunchSettings.jvmArguments(jvmOptions, child, this.childClassPath), environment,
+					this.listeners.descriptors(spec)));
 		}
 		catch (SpawnException ex) {
 			if (this.state == State.STARTING) {
@@ -687,6 +739,7 @@ public final class Arbiter implements AutoCloseable {
 		this.relays.addAll(streams);
 		WorkerProcess worker = new WorkerProcess(spec, number, slot, process.pid(), this.nextAge++, pool.generation, now,
 				streams);
+		worker.requestLimit = spec.recycling().requestLimit();
 		pool.workers.add(worker);
 		if (replaced != null) {
 			pool.replacements.put(worker, replaced);
@@ -711,9 +764,12 @@ public final class Arbiter implements AutoCloseable {
 		ExitCause cause = cause(worker, status);
 		publish(new WorkerExited(pool.name(), worker.number, worker.pid, status, cause));
 		// Ending before its replacement, or as a replacement, the worker ends the replacement too.
-		pool.replacements.remove(worker);
+		WorkerProcess replaced = pool.replacements.remove(worker);
+		if (replaced != null) {
+			replaced.recycled = false;
+		}
 		pool.replacements.values().remove(worker);
-		if (cause == ExitCause.REQUESTED || this.state == State.STOPPING) {
+		if (cause == ExitCause.REQUESTED || cause == ExitCause.RECYCLED || this.state == State.STOPPING) {
 			logger.info("pistil: worker " + worker + " " + status);
 			return;
 		}
@@ -782,7 +838,7 @@ public final class Arbiter implements AutoCloseable {
 
 	private static ExitCause cause(WorkerProcess worker, ExitStatus status) {
 		if (worker.retiring) {
-			return ExitCause.REQUESTED;
+			return worker.recycled ? ExitCause.RECYCLED : ExitCause.REQUESTED;
 		}
 		if (worker.abortedAt != 0) {
 			return ExitCause.TIMEOUT;
@@ -850,6 +906,7 @@ public final class Arbiter implements AutoCloseable {
 	private void cleanUp() {
 		this.state = State.STOPPED;
 		awaitRelays(this.relays);
+		this.listeners.close();
 		deleteRunDirectory();
 		RuntimeException failure = (this.startFailure != null) ? this.startFailure
 				: new IllegalStateException("pistil arbiter stopped before every worker was ready");

@@ -8,6 +8,12 @@ public enum ExitCause {
 	/** The arbiter asked it to stop: scaling down, reload, replacement, shutdown. */
 	REQUESTED,
 
+	/**
+	 * The arbiter replaced it after its max-requests or max-memory: it stopped once its replacement
+	 * was ready.
+	 */
+	RECYCLED,
+
 	/** It ended by itself with exit code 0. */
 	NORMAL,
 

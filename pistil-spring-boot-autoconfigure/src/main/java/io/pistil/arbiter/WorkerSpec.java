@@ -31,11 +31,15 @@ import io.pistil.worker.ContextMode;
  * @param args free-form settings handed to the worker
  * @param restart when workers are restarted, how soon, and when the pool gives up
  * @param shutdown how workers are stopped
+ * @param tcp where a tcp pool listens and how its workers serve connections; null for a pool of
+ * another type
+ * @param recycling when a worker that works is replaced
  */
 public record WorkerSpec(String name, ChildType type, String workerClass, String beanName, int workers, int minWorkers,
 		int maxWorkers, int reloadSurge, Duration timeout,
 		Duration bootTimeout, Duration gracefulTimeout, Duration pause, ContextMode context, List<String> jvmOptions,
-		Map<String, String> environment, Map<String, String> args, RestartPolicy restart, ShutdownMode shutdown) {
+		Map<String, String> environment, Map<String, String> args, RestartPolicy restart, ShutdownMode shutdown,
+		TcpSpec tcp, Recycling recycling) {
 
 	public WorkerSpec {
 		if (name == null || !name.matches("[A-Za-z0-9][A-Za-z0-9_.-]*")) {
@@ -43,7 +47,7 @@ public record WorkerSpec(String name, ChildType type, String workerClass, String
 					"must start with a letter or digit and hold only letters, digits, '.', '_' and '-'");
 		}
 		Objects.requireNonNull(type, "type");
-		if (type == ChildType.WORKER && (workerClass == null || workerClass.isBlank())) {
+		if (type != ChildType.SUPERVISOR && (workerClass == null || workerClass.isBlank())) {
 			throw new InvalidSpecException(name, "worker-class", workerClass, "is required");
 		}
 		if (workers < 0) {
@@ -74,6 +78,13 @@ public record WorkerSpec(String name, ChildType type, String workerClass, String
 		jvmOptions = List.copyOf(jvmOptions);
 		environment = Map.copyOf(environment);
 		args = Map.copyOf(args);
+		if ((type == ChildType.TCP) != (tcp != null)) {
+			throw new IllegalArgumentException("Pool '" + name + "': tcp settings belong to pools of type tcp only");
+		}
+		if (tcp != null) {
+			tcp.validate(name);
+		}
+		Objects.requireNonNull(recycling, "recycling").validate(name, tcp != null);
 	}
 
 	private static void requirePositive(String pool, String property, Duration value) {

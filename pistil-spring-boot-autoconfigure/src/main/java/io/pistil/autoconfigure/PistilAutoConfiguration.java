@@ -11,10 +11,12 @@ import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.Environment;
 import org.springframework.util.ClassUtils;
 
 import io.pistil.arbiter.Arbiter;
@@ -88,6 +90,12 @@ public final class PistilAutoConfiguration {
 		ArbiterSignals signals = properties.isHandleSignals()
 				? new ArbiterSignals(arbiter, context, List.copyOf(properties.getSignalPools())) : null;
 		return new ArbiterLifecycle(arbiter, signals);
+	}
+
+	@Bean
+	@ConditionalOnProperty("NOTIFY_SOCKET")
+	SystemdNotification pistilSystemdNotification(Environment environment, ProcessControl processControl) {
+		return new SystemdNotification(environment.getRequiredProperty("NOTIFY_SOCKET"), processControl.sockets());
 	}
 
 	private static String applicationClass(ConfigurableListableBeanFactory beanFactory) {

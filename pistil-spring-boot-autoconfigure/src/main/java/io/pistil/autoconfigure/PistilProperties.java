@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
 
 import io.pistil.arbiter.ChildType;
 import io.pistil.arbiter.RestartType;
@@ -160,7 +161,8 @@ public class PistilProperties {
 	public static class Pool {
 
 		/**
-		 * What the pool's children are: 'worker' (default), or 'supervisor': a child JVM running an
+		 * What the pool's children are: 'worker' (default) runs a Worker; 'tcp' runs a TcpWorker that
+		 * serves the connections of the pool's listen addresses; 'supervisor' is a child JVM running an
 		 * arbiter of its own over the pool's 'children'.
 		 */
 		private ChildType type;
@@ -371,6 +373,55 @@ public class PistilProperties {
 			this.backoffReset = backoffReset;
 		}
 
+		/**
+		 * Addresses a tcp pool listens on: host:port, [ipv6]:port or unix:/path. The arbiter binds them
+		 * (SO_REUSEADDR), or takes them from systemd's socket activation, and keeps them open across
+		 * worker restarts and reloads; its workers share them.
+		 */
+		private List<String> listen = new ArrayList<>();
+
+		/**
+		 * Length of each listening socket's queue of connections waiting to be accepted.
+		 */
+		private int backlog = 2048;
+
+		/**
+		 * Whether each worker of a tcp pool binds sockets of its own (SO_REUSEPORT) instead of sharing
+		 * the arbiter's: the kernel spreads connections evenly over the workers, but the connections
+		 * queued on a worker's socket when it stops are lost.
+		 */
+		private boolean reusePort;
+
+		/**
+		 * How many connections a worker of a tcp pool serves at once: 1 serves them one after the other
+		 * on the accepting thread (gunicorn's sync worker), N on a pool of N threads, 'virtual' each on a
+		 * virtual thread (Java 21 or newer), up to worker-connections.
+		 */
+		private String threads = "1";
+
+		/**
+		 * With threads 'virtual', the most connections a worker serves at once.
+		 */
+		private int workerConnections = 1000;
+
+		/**
+		 * Number of connections after which a worker of a tcp pool is replaced (gunicorn's
+		 * max_requests); 0 for no limit. The replacement is ready before the worker stops accepting.
+		 */
+		private long maxRequests;
+
+		/**
+		 * Up to this many connections added at random to each worker's max-requests, so that workers
+		 * started together are not replaced together.
+		 */
+		private long maxRequestsJitter;
+
+		/**
+		 * Resident memory (RSS) beyond which a worker is replaced, e.g. 256MB; none by default. The
+		 * replacement is ready before the worker stops.
+		 */
+		private DataSize maxMemory;
+
 		public String getWorkerClass() {
 			return this.workerClass;
 		}
@@ -473,6 +524,70 @@ public class PistilProperties {
 
 		public Map<String, String> getArgs() {
 			return this.args;
+		}
+
+		public List<String> getListen() {
+			return this.listen;
+		}
+
+		public void setListen(List<String> listen) {
+			this.listen = listen;
+		}
+
+		public int getBacklog() {
+			return this.backlog;
+		}
+
+		public void setBacklog(int backlog) {
+			this.backlog = backlog;
+		}
+
+		public boolean isReusePort() {
+			return this.reusePort;
+		}
+
+		public void setReusePort(boolean reusePort) {
+			this.reusePort = reusePort;
+		}
+
+		public String getThreads() {
+			return this.threads;
+		}
+
+		public void setThreads(String threads) {
+			this.threads = threads;
+		}
+
+		public int getWorkerConnections() {
+			return this.workerConnections;
+		}
+
+		public void setWorkerConnections(int workerConnections) {
+			this.workerConnections = workerConnections;
+		}
+
+		public long getMaxRequests() {
+			return this.maxRequests;
+		}
+
+		public void setMaxRequests(long maxRequests) {
+			this.maxRequests = maxRequests;
+		}
+
+		public long getMaxRequestsJitter() {
+			return this.maxRequestsJitter;
+		}
+
+		public void setMaxRequestsJitter(long maxRequestsJitter) {
+			this.maxRequestsJitter = maxRequestsJitter;
+		}
+
+		public DataSize getMaxMemory() {
+			return this.maxMemory;
+		}
+
+		public void setMaxMemory(DataSize maxMemory) {
+			this.maxMemory = maxMemory;
 		}
 
 	}

@@ -18,6 +18,7 @@ import io.pistil.arbiter.RestartPolicy;
 import io.pistil.arbiter.ShutdownMode;
 import io.pistil.arbiter.WorkerSpec;
 import io.pistil.worker.ContextMode;
+import io.pistil.worker.TcpWorker;
 import io.pistil.worker.Worker;
 
 /**
@@ -86,7 +87,8 @@ final class WorkerSpecs {
 				first(configured.getGracefulTimeout(), null, this.properties.getGracefulTimeout()),
 				first(configured.getPause(), annotationDuration(declared, name, "pause"), DEFAULT_PAUSE), context,
 				first(configured.getJvmOptions(), (declared != null) ? declared.jvmOptions() : null, List.of()),
-				configured.getEnv(), args, restart, first(configured.getShutdown(), ShutdownMode.GRACEFUL));
+				configured.getEnv(), args, restart, first(configured.getShutdown(), ShutdownMode.GRACEFUL),
+				TcpSpecs.tcp(name, configured), TcpSpecs.recycling(configured));
 	}
 
 	/**
@@ -141,8 +143,13 @@ final class WorkerSpecs {
 		catch (ClassNotFoundException | LinkageError ex) {
 			throw new InvalidSpecException(name, property, className, "class not found");
 		}
-		if (!Worker.class.isAssignableFrom(type)) {
-			throw new InvalidSpecException(name, property, className, "does not implement " + Worker.class.getName());
+		boolean tcp = configured.getType() == ChildType.TCP;
+		if (!tcp && TcpWorker.class.isAssignableFrom(type)) {
+			throw new InvalidSpecException(name, "type", "worker", className + " is a TcpWorker: set type: tcp and listen");
+		}
+		Class<?> required = tcp ? TcpWorker.class : Worker.class;
+		if (!required.isAssignableFrom(type)) {
+			throw new InvalidSpecException(name, property, className, "does not implement " + required.getName());
 		}
 		return className;
 	}

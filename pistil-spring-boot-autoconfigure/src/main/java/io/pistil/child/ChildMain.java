@@ -24,12 +24,12 @@ import io.pistil.arbiter.ChildArguments;
 import io.pistil.arbiter.ChildType;
 import io.pistil.arbiter.Scoreboard;
 import io.pistil.worker.ContextMode;
-import io.pistil.worker.Worker;
 import io.pistil.worker.WorkerEvent;
 
 /**
- * The main class of a worker's child JVM: starts the worker's Spring context, runs the worker until
- * it is told to stop or its arbiter is gone, and reports to the arbiter through its scoreboard slot.
+ * The main class of a worker's child JVM: starts the worker's Spring context, runs the worker (or a
+ * tcp worker's accept loop) until it is told to stop or its arbiter is gone, and reports to the
+ * arbiter through its scoreboard slot.
  *
  * <p>Exit codes: 0 after a requested stop, 1 when the worker failed, {@value #BOOT_ERROR} when its
  * context failed to start.
@@ -74,11 +74,12 @@ public final class ChildMain {
 			haltAfter(ORPHAN_GRACE_MILLIS);
 		});
 		ConfigurableApplicationContext applicationContext;
-		Worker worker;
+		WorkerLoop loop;
 		try {
 			applicationContext = startContext(arguments);
-			worker = (arguments.beanName() != null) ? applicationContext.getBean(arguments.beanName(), Worker.class)
-					: (Worker) applicationContext.getBean(workerClass(arguments));
+			Object worker = (arguments.beanName() != null) ? applicationContext.getBean(arguments.beanName())
+					: applicationContext.getBean(workerClass(arguments));
+			loop = WorkerLoop.of(worker, context, slot);
 			applicationContext.publishEvent(new WorkerEvent.Started(context));
 		}
 		catch (Throwable ex) {
@@ -91,7 +92,7 @@ public final class ChildMain {
 		applicationContext.publishEvent(new WorkerEvent.Ready(context));
 		int exitCode = 0;
 		try {
-			worker.run(context);
+			loop.run();
 		}
 		catch (Throwable ex) {
 			logger.error("pistil: worker " + arguments.workerName() + " failed", ex);

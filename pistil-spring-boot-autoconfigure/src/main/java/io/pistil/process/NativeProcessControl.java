@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -79,7 +80,8 @@ final class NativeProcessControl implements ProcessControl {
 			check(this.spawn.posix_spawn_file_actions_addopen(actions, 0, "/dev/null", O_RDONLY, 0), "addopen");
 			check(this.spawn.posix_spawn_file_actions_adddup2(actions, output[1], 1), "adddup2");
 			check(this.spawn.posix_spawn_file_actions_adddup2(actions, errors[1], 2), "adddup2");
-			closeInheritedDescriptors(actions);
+			handOver(request.descriptors(), actions);
+			closeInheritedDescriptors(actions, SpawnRequest.FIRST_HANDED_OVER + request.descriptors().size());
 			Pointer allSignals = Memory.allocateDirect(this.runtime, SIGSET_SIZE);
 			Pointer noSignals = Memory.allocateDirect(this.runtime, SIGSET_SIZE);
 			this.spawn.sigfillset(allSignals);
@@ -111,18 +113,37 @@ final class NativeProcessControl implements ProcessControl {
 	}
 
 	/**
+	 * Puts the descriptors to hand over on 3, 4, … in two rounds, through numbers above all of them,
+	 * so that no dup2 overwrites a descriptor still to be copied.
+	 */
+	private void handOver(List<Integer> descriptors, Pointer actions) {
+		if (descriptors.isEmpty()) {
+			return;
+		}
+		int first = SpawnRequest.FIRST_HANDED_OVER;
+		int scratch = Math.max(Collections.max(descriptors) + 1, first + descriptors.size());
+		for (int i = 0; i < descriptors.size(); i++) {
+			check(this.spawn.posix_spawn_file_actions_adddup2(actions, descriptors.get(i), scratch + i), "adddup2");
+		}
+		for (int i = 0; i < descriptors.size(); i++) {
+			check(this.spawn.posix_spawn_file_actions_adddup2(actions, scratch + i, first + i), "adddup2");
+			check(this.spawn.posix_spawn_file_actions_addclose(actions, scratch + i), "addclose");
+		}
+	}
+
+	/**
 	 * JDK descriptors are not close-on-exec, so without this every child would hold every jar,
 	 * socket and pipe of the arbiter.
 	 */
-	private void closeInheritedDescriptors(Pointer actions) {
+	private void closeInheritedDescriptors(Pointer actions, int lowestClosed) {
 		try {
-			check(this.spawn.posix_spawn_file_actions_addclosefrom_np(actions, 3), "addclosefrom_np");
+			check(this.spawn.posix_spawn_file_actions_addclosefrom_np(actions, lowestClosed), "addclosefrom_np");
 		}
 		catch (UnsatisfiedLinkError ex) {
 			// libc older than glibc 2.34: close what is open now (a close of an fd that is gone by
 			// then is ignored by posix_spawn).
 			for (int fd : openDescriptors()) {
-				if (fd > 2) {
+				if (fd >= lowestClosed) {
 					check(this.spawn.posix_spawn_file_actions_addclose(actions, fd), "addclose");
 				}
 			}
@@ -187,7 +208,7 @@ final class NativeProcessControl implements ProcessControl {
 		}
 	}
 
-	private static String describe(int errno) {
+	static String describe(int errno) {
 		Errno known = Errno.valueOf(errno);
 		return (known != null && known.defined()) ? known.description() + " (" + known.name() + ")" : "errno " + errno;
 	}

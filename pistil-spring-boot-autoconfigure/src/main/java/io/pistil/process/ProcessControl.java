@@ -11,9 +11,10 @@ public interface ProcessControl {
 
 	/**
 	 * Spawns a child process. Its standard input reads {@code /dev/null}; its standard output and
-	 * error are pipes whose read ends are returned. It holds no other descriptor of this process,
-	 * every signal disposition is the default, no signal is blocked, and it leads a process group of
-	 * its own (so a terminal's Ctrl-C reaches only the arbiter, which stops its workers in order).
+	 * error are pipes whose read ends are returned. It holds no other descriptor of this process but
+	 * the request's descriptors to hand over (as 3, 4, …), every signal disposition is the default, no
+	 * signal is blocked, and it leads a process group of its own (so a terminal's Ctrl-C reaches only
+	 * the arbiter, which stops its workers in order).
 	 * @param request what to run
 	 * @return the running child
 	 * @throws SpawnException if the child could not be started
@@ -34,6 +35,15 @@ public interface ProcessControl {
 	 * @return how it ended
 	 */
 	ExitStatus waitFor(long pid);
+
+	/**
+	 * Returns the socket operations that go with these process operations: the platform's, unless an
+	 * implementation says otherwise.
+	 * @return the socket control
+	 */
+	default SocketControl sockets() {
+		return SocketControl.load();
+	}
 
 	/**
 	 * Returns the platform implementation.

@@ -10,8 +10,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * Declares a pool of child JVM processes, each running one instance of the annotated
- * {@link Worker}. Picked up by component scanning; the arbiter never creates the bean itself: only
- * the children do, each in its own Spring context.
+ * {@link Worker}, or {@link TcpWorker} (whose pool needs {@code type: tcp} and {@code listen} under
+ * {@code pistil.workers.<name>}). Picked up by component scanning; the arbiter never creates the
+ * bean itself: only the children do, each in its own Spring context.
  *
  * <p>Every attribute can be overridden under {@code pistil.workers.<name>.*}.
  */

@@ -59,7 +59,7 @@ class ArbiterTests {
 	void scalingOutOfBoundsOrAnUnknownPoolIsRefusedAndChangesNothing() {
 		WorkerSpec idle = new WorkerSpec("idle", ChildType.WORKER, "io.pistil.it.TickWorker", null, 0, 0, 2, 1,
 				Duration.ofSeconds(30), Duration.ofSeconds(60), Duration.ofSeconds(30), Duration.ofMillis(100),
-				ContextMode.SLIM, List.of(), Map.of(), Map.of(), RestartPolicy.DEFAULT, ShutdownMode.GRACEFUL);
+				ContextMode.SLIM, List.of(), Map.of(), Map.of(), RestartPolicy.DEFAULT, ShutdownMode.GRACEFUL, null, Recycling.NONE);
 		PrintStream nowhere = new PrintStream(PrintStream.nullOutputStream());
 		try (Arbiter arbiter = new Arbiter(List.of(idle), this.launch, ProcessControl.load(),
 				ArbiterOptions.defaults().withOutput(nowhere, nowhere))) {

@@ -79,6 +79,21 @@ public final class ArbiterProcess implements AutoCloseable {
 	}
 
 	/**
+	 * Starts a main class with this JVM's class path under a program that execs it, such as
+	 * {@code env} or {@code systemd-socket-activate}: the application keeps the wrapper's pid.
+	 * @param wrapper the program and its arguments
+	 * @param mainClass the application
+	 * @param arguments its arguments
+	 * @return the running application
+	 */
+	public static ArbiterProcess startUnder(List<String> wrapper, Class<?> mainClass, String... arguments) {
+		List<String> command = new ArrayList<>(wrapper);
+		command.addAll(List.of(java(), "-Xmx256m", "-cp", System.getProperty("java.class.path"), mainClass.getName()));
+		command.addAll(List.of(arguments));
+		return new ArbiterProcess(command);
+	}
+
+	/**
 	 * Starts an executable jar.
 	 * @param jar the jar
 	 * @param arguments its arguments

@@ -1,0 +1,95 @@
+package io.pistil.sample;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.pistil.it.ArbiterProcess;
+import io.pistil.process.UnixSignal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The sample's tcp profile, run from the packaged executable jar on free ports: the hello pool
+ * answers from several workers, the grabber fetches from it, the static-file server serves its files
+ * and nothing outside them.
+ */
+class TcpSampleApplicationIT {
+
+	private ArbiterProcess application;
+
+	@AfterEach
+	void killEverythingStarted() {
+		if (this.application != null) {
+			this.application.close();
+		}
+	}
+
+	@Test
+	void tcpPoolsServeTheirConnectionsAndTheGrabberFetchesFromTheHelloPool(@TempDir Path directory) throws Exception {
+		int hello = freePort();
+		int files = freePort();
+		this.application = ArbiterProcess.startJar(Path.of("target", "pistil-sample-app.jar"),
+				"--spring.profiles.active=tcp", "--spring.pid.file=" + directory.resolve("app.pid"),
+				"--pistil.workers.tcp-hello.listen=127.0.0.1:" + hello,
+				"--pistil.workers.fserve.listen=127.0.0.1:" + files,
+				"--pistil.workers.grabber.args.url=http://127.0.0.1:" + hello + "/");
+		this.application.awaitReady(Duration.ofSeconds(90));
+		Set<String> replies = new HashSet<>();
+
+		for (int i = 0; i < 200 && replies.size() < 2; i++) {
+			replies.add(get(hello, "/").body());
+		}
+
+		assertThat(replies).containsExactlyInAnyOrderElementsOf(this.application.workers("tcp-hello").values().stream()
+			.map((pid) -> "hello world from pid " + pid + "\n").toList());
+		this.application.awaitLine((line) -> line.startsWith("[grabber.1 pid ")
+				&& line.contains("grabbed http://127.0.0.1:" + hello + "/: hello world from pid "), Duration.ofSeconds(30));
+		Response index = get(files, "/");
+		assertThat(index.status()).isEqualTo("HTTP/1.1 200 OK");
+		assertThat(index.body()).contains("<title>pistil static files</title>");
+		assertThat(get(files, "/index.html")).isEqualTo(index);
+		assertThat(get(files, "/missing.html").status()).isEqualTo("HTTP/1.1 404 Not Found");
+		assertThat(get(files, "/../application.yml").status()).isEqualTo("HTTP/1.1 404 Not Found");
+
+		this.application.signal(UnixSignal.TERM);
+
+		assertThat(this.application.awaitExit(Duration.ofSeconds(15))).isZero();
+		assertThat(this.application.remainingWorkers()).isEmpty();
+	}
+
+	/** A GET on a connection of its own, path as is (an HTTP client would normalize "/.."). */
+	private static Response get(int port, String path) throws IOException {
+		try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+			socket.setSoTimeout(10_000);
+			OutputStream output = socket.getOutputStream();
+			output.write(("GET " + path + " HTTP/1.1\r\nHost: localhost\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+			InputStream input = socket.getInputStream();
+			String response = new String(input.readAllBytes(), StandardCharsets.UTF_8);
+			int headEnd = response.indexOf("\r\n\r\n");
+			return new Response(response.substring(0, response.indexOf("\r\n")), response.substring(headEnd + 4));
+		}
+	}
+
+	private static int freePort() throws IOException {
+		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+			return socket.getLocalPort();
+		}
+	}
+
+	private record Response(String status, String body) {
+	}
+
+}
