@@ -108,6 +108,9 @@ class TcpLoadIntegrationTests {
 	void killingAWorkerEvery200MillisecondsFailsOnlyTheConnectionsItHadAccepted() throws InterruptedException {
 		List<String> arguments = new ArrayList<>(tcpPool("echo", 4, "127.0.0.1:0"));
 		arguments.add("--pistil.workers.echo.args.reply-millis=20");
+		// Twelve kills in a few seconds would otherwise exceed the pool's restart intensity and backoff.
+		arguments.addAll(List.of("--pistil.workers.echo.max-restarts=100", "--pistil.workers.echo.backoff-min=10ms",
+				"--pistil.workers.echo.backoff-max=20ms"));
 		this.arbiter = TestApplication.launch(arguments);
 		this.arbiter.awaitReady(READY);
 		this.load = TcpLoad.start(EchoPools.tcpAddress(this.arbiter, "echo"), 6, 10_000, LOAD_LIMIT);
