@@ -14,7 +14,7 @@ import io.pistil.worker.WorkerContext;
 
 /**
  * The seed's UrlWorker: fetches a page in a loop (its {@code url} argument: the tcp-hello pool in the
- * tcp profile) and logs what it got.
+ * sample's tcp_pool) and logs what it got.
  */
 public class Grabber implements Worker {
 

@@ -32,6 +32,10 @@ class SampleApplicationIT {
 	/** Leaves port 8080 to a sample application that may be running. */
 	private static final String ANY_FREE_PORT = "--server.port=0";
 
+	/** The tcp pools on ports of the kernel's choosing: these tests do not connect to them. */
+	private static final String[] TCP_ON_ANY_PORT = { "--pistil.workers.tcp_pool.children.tcp-hello.listen=127.0.0.1:0",
+			"--pistil.workers.fserve.listen=127.0.0.1:0" };
+
 	private static final Duration READY = Duration.ofSeconds(30);
 
 	private static final Pattern HELLO = Pattern.compile("^\\[hello\\.(\\d) pid (\\d+)\\] .*hello from worker n°(\\d+)$");
@@ -48,7 +52,8 @@ class SampleApplicationIT {
 	@Test
 	void threeHelloWorkersSayHelloWithinTenSecondsAndStopOnSigterm(@TempDir Path directory) throws Exception {
 		Path pidFile = directory.resolve("app.pid");
-		this.application = ArbiterProcess.startJar(JAR, "--spring.pid.file=" + pidFile, ANY_FREE_PORT);
+		this.application = ArbiterProcess.startJar(JAR, "--spring.pid.file=" + pidFile, ANY_FREE_PORT,
+				TCP_ON_ANY_PORT[0], TCP_ON_ANY_PORT[1]);
 
 		this.application.await("three hello workers saying hello", Duration.ofSeconds(10),
 				() -> helloPids().size() == 3);
@@ -69,12 +74,12 @@ class SampleApplicationIT {
 	@Test
 	void actuatorOnLocalhostShowsThePoolsScalesHelloAndReportsHealthAndMetrics(@TempDir Path directory) {
 		this.application = ArbiterProcess.startJar(JAR, "--spring.pid.file=" + directory.resolve("app.pid"),
-				ANY_FREE_PORT);
+				ANY_FREE_PORT, TCP_ON_ANY_PORT[0], TCP_ON_ANY_PORT[1]);
 		this.application.awaitReady(READY);
 		ActuatorClient actuator = ActuatorClient.of(this.application, READY);
 
 		DocumentContext pistil = actuator.read("/actuator/pistil");
-		assertThat(pistil.read("$.pools", Map.class)).containsOnlyKeys("hello", "w1", "w2");
+		assertThat(pistil.read("$.pools", Map.class)).containsOnlyKeys("hello", "w1", "w2", "tcp_pool", "grabber", "fserve");
 		assertThat(pistil.read("$.pools.hello.desired", Integer.class)).isEqualTo(3);
 
 		HttpResponse<String> scaled = actuator.post("/actuator/pistil/hello", "{\"workers\": 5}");

@@ -22,7 +22,8 @@ import io.pistil.process.UnixSignal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The sample's tcp profile, run from the packaged executable jar on free ports: the hello pool
+ * The sample's tree, run from the packaged executable jar on free ports: the tcp_pool supervisor's
+ * tcp-hello pool
  * answers from several workers, the grabber fetches from it, the static-file server serves its files
  * and nothing outside them.
  */
@@ -42,8 +43,8 @@ class TcpSampleApplicationIT {
 		int hello = freePort();
 		int files = freePort();
 		this.application = ArbiterProcess.startJar(Path.of("target", "pistil-sample-app.jar"),
-				"--spring.profiles.active=tcp", "--spring.pid.file=" + directory.resolve("app.pid"),
-				"--pistil.workers.tcp-hello.listen=127.0.0.1:" + hello,
+				"--spring.pid.file=" + directory.resolve("app.pid"),
+				"--pistil.workers.tcp_pool.children.tcp-hello.listen=127.0.0.1:" + hello,
 				"--pistil.workers.fserve.listen=127.0.0.1:" + files,
 				"--pistil.workers.grabber.args.url=http://127.0.0.1:" + hello + "/");
 		this.application.awaitReady(Duration.ofSeconds(90));
@@ -53,7 +54,8 @@ class TcpSampleApplicationIT {
 			replies.add(get(hello, "/").body());
 		}
 
-		assertThat(replies).containsExactlyInAnyOrderElementsOf(this.application.workers("tcp-hello").values().stream()
+		long supervisor = this.application.workers("tcp_pool").get(1);
+		assertThat(replies).containsExactlyInAnyOrderElementsOf(ArbiterProcess.workers(supervisor, "tcp-hello").values().stream()
 			.map((pid) -> "hello world from pid " + pid + "\n").toList());
 		this.application.awaitLine((line) -> line.startsWith("[grabber.1 pid ")
 				&& line.contains("grabbed http://127.0.0.1:" + hello + "/: hello world from pid "), Duration.ofSeconds(30));
