@@ -35,7 +35,6 @@ import io.pistil.arbiter.Snapshots.WorkerSnapshot;
 public class PistilEndpoint {
 
 	/** The only kind of pool so far: pools of {@code Worker} child JVMs. */
-	private static final String WORKER_POOL = "worker";
 
 	/** Linux's page size on the platforms pistil runs on; /proc/&lt;pid&gt;/statm counts pages. */
 	private static final long PAGE_SIZE = 4096;
@@ -174,7 +173,7 @@ public class PistilEndpoint {
 	}
 
 	private static PoolDescriptor describe(PoolSnapshot pool) {
-		return new PoolDescriptor(WORKER_POOL, pool.state(), pool.desired(), pool.running(), pool.ready(),
+		return new PoolDescriptor(pool.type(), pool.state(), pool.desired(), pool.running(), pool.ready(),
 				pool.minWorkers(), pool.maxWorkers(), pool.restarts(),
 				pool.workers().stream().map(PistilEndpoint::describe).toList());
 	}
@@ -211,7 +210,7 @@ public class PistilEndpoint {
 	/**
 	 * One pool.
 	 *
-	 * @param type what its workers are: {@code worker}
+	 * @param type what its workers are: {@code worker}, {@code tcp} or {@code supervisor}
 	 * @param state RUNNING or RELOADING
 	 * @param desired how many workers it should run
 	 * @param running how many workers it runs, stopping ones excluded

@@ -13,6 +13,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -143,11 +144,22 @@ public final class Arbiter implements AutoCloseable {
 	}
 
 	/**
-	 * Spawns every pool's workers and waits until all are ready.
+	 * Spawns every pool's workers and waits until all are ready: {@link #begin()}, then
+	 * {@link #awaitReady()}.
 	 * @throws WorkerBootException if a worker dies before it is ready (it is not restarted: a worker
 	 * that cannot boot now would not boot in a loop either); every other worker is stopped first
 	 */
 	public void start() {
+		begin();
+		awaitReady();
+	}
+
+	/**
+	 * Starts spawning every pool's workers and returns at once, so that they boot while the
+	 * application goes on starting.
+	 * @throws ListenException if a tcp pool cannot listen on one of its addresses
+	 */
+	public void begin() {
 		synchronized (this) {
 			if (this.state != State.NEW) {
 				throw new IllegalStateException("The arbiter has already been started");
@@ -179,6 +191,19 @@ public final class Arbiter implements AutoCloseable {
 		publish(new ArbiterStarting(this.pid, List.copyOf(this.pools.keySet())));
 		this.thread = new Thread(this::loop, "pistil-arbiter");
 		this.thread.start();
+	}
+
+	/**
+	 * Waits until every pool's workers are ready, {@link #begin() beginning} first if need be.
+	 * @throws WorkerBootException if a worker dies before it is ready; every other worker is stopped
+	 * first
+	 */
+	public void awaitReady() {
+		synchronized (this) {
+			if (this.state == State.NEW) {
+				begin();
+			}
+		}
 		try {
 			this.started.join();
 		}
@@ -990,7 +1015,7 @@ public final class Arbiter implements AutoCloseable {
 						Duration.ofNanos(now - worker.lastSeen), own ? slot.requests() : 0);
 			})
 			.toList();
-		return new PoolSnapshot(pool.name(), pool.state(), pool.desired, pool.active().size(),
+		return new PoolSnapshot(pool.name(), pool.spec.type().name().toLowerCase(Locale.ROOT), pool.state(), pool.desired, pool.active().size(),
 				(int) pool.readyCount(), pool.spec.minWorkers(), pool.spec.maxWorkers(), pool.restarts, workers);
 	}
 

@@ -31,7 +31,7 @@ public record ArbiterOptions(PrintStream out, PrintStream err, List<ArbiterListe
 
 	/**
 	 * The process's own streams, no listener, no customizer, reloads with the same specs, one-for-one,
-	 * as many workers booting at once as the machine has cores (at least two).
+	 * one more worker booting at once than the machine has cores.
 	 */
 	public static ArbiterOptions defaults() {
 		return new ArbiterOptions(System.out, System.err, List.of(), List.of(), null, Strategy.ONE_FOR_ONE,
@@ -62,7 +62,8 @@ public record ArbiterOptions(PrintStream out, PrintStream err, List<ArbiterListe
 	}
 
 	public static int defaultMaxBooting() {
-		return Math.max(2, Runtime.getRuntime().availableProcessors());
+		// A booting JVM also waits on its disk: one more than the cores keeps them busy.
+		return Runtime.getRuntime().availableProcessors() + 1;
 	}
 
 	public ArbiterOptions withStrategy(Strategy strategy) {

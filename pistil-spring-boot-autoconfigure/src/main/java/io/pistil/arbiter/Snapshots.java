@@ -27,7 +27,8 @@ public final class Snapshots {
 	 * One pool.
 	 *
 	 * @param name the pool name
-	 * @param state RUNNING or RELOADING
+	 * @param type worker, tcp or supervisor
+	 * @param state RUNNING, RELOADING or FAILED
 	 * @param desired how many workers it should run
 	 * @param running how many workers it runs, stopping ones excluded
 	 * @param ready how many of those are ready
@@ -36,7 +37,7 @@ public final class Snapshots {
 	 * @param restarts how many workers ended without being asked to
 	 * @param workers its workers, stopping ones included
 	 */
-	public record PoolSnapshot(String name, String state, int desired, int running, int ready, int minWorkers,
+	public record PoolSnapshot(String name, String type, String state, int desired, int running, int ready, int minWorkers,
 			int maxWorkers, long restarts, List<WorkerSnapshot> workers) {
 	}
 

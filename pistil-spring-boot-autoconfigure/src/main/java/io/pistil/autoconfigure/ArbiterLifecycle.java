@@ -5,7 +5,8 @@ import org.springframework.context.SmartLifecycle;
 import io.pistil.arbiter.Arbiter;
 
 /**
- * Starts the arbiter with the application context and stops it with the context.
+ * Waits, as the application context starts, for the workers the arbiter began to spawn when it was
+ * created, and stops the arbiter with the context.
  *
  * <p>Its phase puts it before the web server on start (the server opens once every worker is ready)
  * and after it on stop.
@@ -17,24 +18,32 @@ class ArbiterLifecycle implements SmartLifecycle {
 
 	private final Arbiter arbiter;
 
+	private final DeferredEvents events;
+
 	private final ArbiterSignals signals;
+
+	private volatile boolean running;
 
 	/**
 	 * Creates a lifecycle.
 	 * @param arbiter the arbiter
+	 * @param events the arbiter's events, held until the context's listeners are in place
 	 * @param signals the signal handling to install, or null to leave signals to the JVM
 	 */
-	ArbiterLifecycle(Arbiter arbiter, ArbiterSignals signals) {
+	ArbiterLifecycle(Arbiter arbiter, DeferredEvents events, ArbiterSignals signals) {
 		this.arbiter = arbiter;
+		this.events = events;
 		this.signals = signals;
 	}
 
 	@Override
 	public void start() {
+		this.events.open();
 		if (this.signals != null) {
 			this.signals.install();
 		}
-		this.arbiter.start();
+		this.arbiter.awaitReady();
+		this.running = true;
 		if (this.signals != null) {
 			this.signals.started();
 		}
@@ -43,11 +52,12 @@ class ArbiterLifecycle implements SmartLifecycle {
 	@Override
 	public void stop() {
 		this.arbiter.stop();
+		this.running = false;
 	}
 
 	@Override
 	public boolean isRunning() {
-		return this.arbiter.isRunning();
+		return this.running && this.arbiter.isRunning();
 	}
 
 	@Override

@@ -5,6 +5,8 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.BeanDefinition;
+import org.springframework.beans.factory.config.BeanFactoryPostProcessor;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.SpringBootConfiguration;
@@ -18,6 +20,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.Environment;
 import org.springframework.util.ClassUtils;
+import org.springframework.util.StringUtils;
 
 import io.pistil.arbiter.Arbiter;
 import io.pistil.arbiter.ArbiterOptions;
@@ -35,11 +38,35 @@ import io.pistil.process.ProcessControl;
 @EnableConfigurationProperties(PistilProperties.class)
 public final class PistilAutoConfiguration {
 
+	private static final String ARBITER_BEAN = "pistilArbiter";
+
+	private static final String WEB_SERVER_FACTORY = "org.springframework.boot.web.server.WebServerFactory";
+
 	/** For contexts started without Spring Boot's initializers, such as tests'. */
 	@Bean(PistilWorkerRegistrar.BEAN_NAME)
 	@ConditionalOnMissingBean
 	static PistilWorkerRegistrar pistilWorkerRegistrar() {
 		return new PistilWorkerRegistrar(true);
+	}
+
+	/**
+	 * Makes a web server wait for the arbiter's creation, so that the workers start booting before
+	 * the server and the rest of the application rather than after them.
+	 */
+	@Bean
+	static BeanFactoryPostProcessor pistilArbiterBeforeWebServer() {
+		return (beanFactory) -> {
+			ClassLoader classLoader = beanFactory.getBeanClassLoader();
+			if (!beanFactory.containsBeanDefinition(ARBITER_BEAN) || !ClassUtils.isPresent(WEB_SERVER_FACTORY, classLoader)) {
+				return;
+			}
+			Class<?> factoryType = ClassUtils.resolveClassName(WEB_SERVER_FACTORY, classLoader);
+			for (String name : beanFactory.getBeanNamesForType(factoryType, true, false)) {
+				BeanDefinition definition = beanFactory.getBeanDefinition(name);
+				String[] dependsOn = (definition.getDependsOn() != null) ? definition.getDependsOn() : new String[0];
+				definition.setDependsOn(StringUtils.addStringToArray(dependsOn, ARBITER_BEAN));
+			}
+		};
 	}
 
 	@Bean
@@ -48,12 +75,12 @@ public final class PistilAutoConfiguration {
 		return ProcessControl.load();
 	}
 
-	@Bean
+	@Bean(ARBITER_BEAN)
 	@ConditionalOnMissingBean
 	Arbiter pistilArbiter(PistilProperties properties, PistilWorkerRegistrar registrar,
 			ConfigurableListableBeanFactory beanFactory, ConfigurableApplicationContext context,
 			ProcessControl processControl, ObjectProvider<WorkerLaunchCustomizer> customizers,
-			ObjectProvider<ApplicationArguments> applicationArguments) {
+			ObjectProvider<ApplicationArguments> applicationArguments, DeferredEvents events) {
 		ClassLoader classLoader = beanFactory.getBeanClassLoader();
 		String treePath = properties.getTreePath();
 		PistilProperties node = properties.node(treePath);
@@ -75,21 +102,29 @@ public final class PistilAutoConfiguration {
 				List.of(environment.getActiveProfiles()), treePath, applicationArguments.stream()
 					.flatMap((arguments) -> Stream.of(arguments.getSourceArgs())).toList());
 		ArbiterOptions options = ArbiterOptions.defaults()
-			.withListener(context::publishEvent)
+			.withListener(events)
 			.withCustomizers(customizers.orderedStream().toList())
 			.withReloadSource(new ReloadedSpecs(environment, context, declared, beanFactory, classLoader))
 			.withStrategy(node.getStrategy())
 			.withMaxBooting((properties.getMaxBooting() != null) ? properties.getMaxBooting()
 					: ArbiterOptions.defaultMaxBooting());
-		return new Arbiter(specs, launch, processControl, options);
+		Arbiter arbiter = new Arbiter(specs, launch, processControl, options);
+		// The workers boot while the rest of the application starts; the lifecycle waits for them.
+		arbiter.begin();
+		return arbiter;
 	}
 
 	@Bean
-	ArbiterLifecycle pistilArbiterLifecycle(Arbiter arbiter, PistilProperties properties,
+	DeferredEvents pistilDeferredEvents(ConfigurableApplicationContext context) {
+		return new DeferredEvents(context);
+	}
+
+	@Bean
+	ArbiterLifecycle pistilArbiterLifecycle(Arbiter arbiter, DeferredEvents events, PistilProperties properties,
 			ConfigurableApplicationContext context) {
 		ArbiterSignals signals = properties.isHandleSignals()
 				? new ArbiterSignals(arbiter, context, List.copyOf(properties.getSignalPools())) : null;
-		return new ArbiterLifecycle(arbiter, signals);
+		return new ArbiterLifecycle(arbiter, events, signals);
 	}
 
 	@Bean

@@ -45,7 +45,7 @@ public class PistilProperties {
 
 	/**
 	 * How many workers may boot at once; the pools declared first boot first. Defaults to the number
-	 * of cores, at least 2.
+	 * of cores plus one.
 	 */
 	private Integer maxBooting;
 

@@ -68,7 +68,7 @@ class PistilHealthIndicatorTests {
 		List<WorkerSnapshot> workers = LongStream.rangeClosed(1, ready)
 			.mapToObj((pid) -> new WorkerSnapshot((int) pid, pid, "idle", 0, Instant.now(), Duration.ZERO, 0))
 			.toList();
-		return new PoolSnapshot(name, "RUNNING", desired, ready, ready, 0, 64, 0, workers);
+		return new PoolSnapshot(name, "worker", "RUNNING", desired, ready, ready, 0, 64, 0, workers);
 	}
 
 }

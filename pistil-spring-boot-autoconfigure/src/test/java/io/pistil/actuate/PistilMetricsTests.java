@@ -119,7 +119,7 @@ class PistilMetricsTests {
 	}
 
 	private static PoolSnapshot pool(int desired, WorkerSnapshot... workers) {
-		return new PoolSnapshot("web", "RUNNING", desired, workers.length, workers.length, 0, 64, 0, List.of(workers));
+		return new PoolSnapshot("web", "worker", "RUNNING", desired, workers.length, workers.length, 0, 64, 0, List.of(workers));
 	}
 
 	private static WorkerSnapshot worker(long pid, String state, long requests) {
