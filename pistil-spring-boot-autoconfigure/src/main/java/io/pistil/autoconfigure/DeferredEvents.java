@@ -3,6 +3,9 @@ package io.pistil.autoconfigure;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
 import org.springframework.context.ApplicationEventPublisher;
 
 import io.pistil.arbiter.ArbiterEvent;
@@ -14,6 +17,8 @@ import io.pistil.arbiter.ArbiterListener;
  * application is still starting. Held events are published in order once {@link #open()} is called.
  */
 final class DeferredEvents implements ArbiterListener {
+
+	private static final Log logger = LogFactory.getLog(DeferredEvents.class);
 
 	private final ApplicationEventPublisher publisher;
 
@@ -34,10 +39,20 @@ final class DeferredEvents implements ArbiterListener {
 		this.publisher.publishEvent(event);
 	}
 
-	/** Publishes the held events, and every later one at once. */
+	/**
+	 * Publishes the held events, and every later one at once. A listener that throws is logged, as
+	 * the arbiter does for the events it publishes itself.
+	 */
 	synchronized void open() {
 		if (this.held != null) {
-			this.held.forEach(this.publisher::publishEvent);
+			for (ArbiterEvent event : this.held) {
+				try {
+					this.publisher.publishEvent(event);
+				}
+				catch (RuntimeException ex) {
+					logger.error("pistil: a listener failed on " + event + "; carrying on", ex);
+				}
+			}
 			this.held = null;
 		}
 	}

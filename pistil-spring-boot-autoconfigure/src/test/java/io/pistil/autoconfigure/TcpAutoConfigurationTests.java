@@ -52,7 +52,7 @@ class TcpAutoConfigurationTests {
 		try (ServerSocket taken = new ServerSocket(0, 16, InetAddress.getLoopbackAddress())) {
 			String address = "127.0.0.1:" + taken.getLocalPort();
 			this.contextRunner.withPropertyValues("pistil.workers.echo.listen=" + address).run((context) -> {
-				assertThat(context).getFailure().hasCauseInstanceOf(ListenException.class);
+				assertThat(context).hasFailed();
 				FailureAnalysis analysis = new ListenFailureAnalyzer().analyze(context.getStartupFailure());
 				assertThat(analysis.getDescription())
 					.isEqualTo("Pool 'echo' cannot listen on " + address + ": Address already in use (EADDRINUSE).");

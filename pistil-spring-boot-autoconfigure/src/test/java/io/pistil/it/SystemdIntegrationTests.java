@@ -10,7 +10,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,18 +25,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * ({@code systemd-socket-activate}, which binds it, waits for a first connection and execs the
  * application with {@code LISTEN_FDS}), and its readiness on {@code NOTIFY_SOCKET}.
  */
-class SystemdIntegrationTests {
+class SystemdIntegrationTests extends ArbiterTestSupport {
 
 	private static final Path SOCKET_ACTIVATE = Path.of("/usr/bin/systemd-socket-activate");
-
-	private ArbiterProcess arbiter;
-
-	@AfterEach
-	void killEverythingStarted() {
-		if (this.arbiter != null) {
-			this.arbiter.close();
-		}
-	}
 
 	@Test
 	void socketActivationHandsTheArbiterItsSocketAndSystemdHearsReadyThenStopping(@TempDir Path directory)

@@ -16,7 +16,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,18 +32,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  * sockets over IPv4, IPv6 and Unix sockets, keep them across reloads, survive failing connections,
  * and are recycled by their memory.
  */
-class TcpIntegrationTests {
-
-	private static final Duration READY = Duration.ofSeconds(60);
-
-	private ArbiterProcess arbiter;
-
-	@AfterEach
-	void killEverythingStarted() {
-		if (this.arbiter != null) {
-			this.arbiter.close();
-		}
-	}
+class TcpIntegrationTests extends ArbiterTestSupport {
 
 	@Test
 	void ipv4Ipv6AndUnixSocketsEachReachTheWorkersOfThePool(@TempDir Path directory) throws Exception {

@@ -29,25 +29,19 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code kill -9}, by the arbiter's stop. A request fails only if the worker that accepted it was
  * killed.
  */
-class TcpLoadIntegrationTests {
-
-	private static final Duration READY = Duration.ofSeconds(60);
+class TcpLoadIntegrationTests extends ArbiterTestSupport {
 
 	private static final Duration LOAD_LIMIT = Duration.ofSeconds(150);
 
 	private static final Pattern READY_WORKER = Pattern.compile("worker echo\\.\\d+ \\(pid (\\d+)\\) ready in");
 
-	private ArbiterProcess arbiter;
-
 	private TcpLoad load;
 
+	/** Runs before the support's clean-up, which kills the arbiter. */
 	@AfterEach
-	void stopEverythingStarted() throws InterruptedException {
+	void stopTheLoad() throws InterruptedException {
 		if (this.load != null) {
 			this.load.stop();
-		}
-		if (this.arbiter != null) {
-			this.arbiter.close();
 		}
 	}
 
@@ -91,7 +85,7 @@ class TcpLoadIntegrationTests {
 			Matcher matcher = recycled.matcher(lines.get(exit));
 			if (matcher.find()) {
 				long pid = Long.parseLong(matcher.group(1));
-				int recycling = indexOf(lines, "(pid " + pid + ") has handled ", 0);
+				int recycling = indexOf(lines, "(pid " + pid + ") has handled ");
 				int replacementReady = indexOfMatch(lines, READY_WORKER, recycling);
 				assertThat(recycling).as("pid %d recycled after its max-requests", pid).isNotNegative();
 				assertThat(replacementReady).as("its replacement ready before it stopped").isBetween(recycling, exit);
@@ -176,19 +170,6 @@ class TcpLoadIntegrationTests {
 
 	private static Set<Long> pids(List<Outcome> outcomes) {
 		return outcomes.stream().map(Outcome::pid).collect(Collectors.toSet());
-	}
-
-	private long count(String text) {
-		return this.arbiter.lines().stream().filter((line) -> line.contains(text)).count();
-	}
-
-	private static int indexOf(List<String> lines, String text, int from) {
-		for (int i = from; i < lines.size(); i++) {
-			if (lines.get(i).contains(text)) {
-				return i;
-			}
-		}
-		return -1;
 	}
 
 	private static int indexOfMatch(List<String> lines, Pattern pattern, int from) {
