@@ -9,27 +9,27 @@ import org.junit.jupiter.api.AfterEach;
  * What every test of an arbiter application in a JVM of its own shares: the application, killed
  * with everything it spawned after each test, and helpers to read its output.
  */
-abstract class ArbiterTestSupport {
+public abstract class ArbiterTestSupport {
 
 	/** Generous: a CI machine with two cores may boot several JVMs at once. */
-	static final Duration READY = Duration.ofSeconds(90);
+	protected static final Duration READY = Duration.ofSeconds(90);
 
-	ArbiterProcess arbiter;
+	protected ArbiterProcess arbiter;
 
 	@AfterEach
-	void killEverythingStarted() {
+	protected void killEverythingStarted() {
 		if (this.arbiter != null) {
 			this.arbiter.close();
 		}
 	}
 
 	/** How many output lines contain a text. */
-	int count(String text) {
+	protected int count(String text) {
 		return (int) this.arbiter.lines().stream().filter((line) -> line.contains(text)).count();
 	}
 
 	/** The index of the first line after {@code from} that contains a text, or -1. */
-	static int indexOf(List<String> lines, String text, int from) {
+	protected static int indexOf(List<String> lines, String text, int from) {
 		for (int i = from + 1; i < lines.size(); i++) {
 			if (lines.get(i).contains(text)) {
 				return i;
@@ -38,7 +38,7 @@ abstract class ArbiterTestSupport {
 		return -1;
 	}
 
-	static int indexOf(List<String> lines, String text) {
+	protected static int indexOf(List<String> lines, String text) {
 		return indexOf(lines, text, -1);
 	}
 

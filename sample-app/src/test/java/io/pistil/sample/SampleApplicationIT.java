@@ -12,12 +12,12 @@ import java.util.stream.Collectors;
 
 import com.jayway.jsonpath.DocumentContext;
 import com.jayway.jsonpath.JsonPath;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.pistil.it.ActuatorClient;
 import io.pistil.it.ArbiterProcess;
+import io.pistil.it.ArbiterTestSupport;
 import io.pistil.process.UnixSignal;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -25,7 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The sample application as the README runs it: the packaged executable jar.
  */
-class SampleApplicationIT {
+class SampleApplicationIT extends ArbiterTestSupport {
 
 	private static final Path JAR = Path.of("target", "pistil-sample-app.jar");
 
@@ -40,43 +40,34 @@ class SampleApplicationIT {
 
 	private static final Pattern HELLO = Pattern.compile("^\\[hello\\.(\\d) pid (\\d+)\\] .*hello from worker n°(\\d+)$");
 
-	private ArbiterProcess application;
-
-	@AfterEach
-	void killEverythingStarted() {
-		if (this.application != null) {
-			this.application.close();
-		}
-	}
-
 	@Test
 	void threeHelloWorkersSayHelloWithinTenSecondsAndStopOnSigterm(@TempDir Path directory) throws Exception {
 		Path pidFile = directory.resolve("app.pid");
-		this.application = ArbiterProcess.startJar(JAR, "--spring.pid.file=" + pidFile, ANY_FREE_PORT,
+		this.arbiter = ArbiterProcess.startJar(JAR, "--spring.pid.file=" + pidFile, ANY_FREE_PORT,
 				TCP_ON_ANY_PORT[0], TCP_ON_ANY_PORT[1]);
 
-		this.application.await("three hello workers saying hello", Duration.ofSeconds(10),
+		this.arbiter.await("three hello workers saying hello", Duration.ofSeconds(10),
 				() -> helloPids().size() == 3);
 
-		Map<Integer, Long> workers = this.application.workers("hello");
+		Map<Integer, Long> workers = this.arbiter.workers("hello");
 		assertThat(helloPids()).containsExactlyInAnyOrderElementsOf(workers.values());
-		assertThat(Files.readString(pidFile).trim()).isEqualTo(Long.toString(this.application.pid()));
-		this.application.awaitReady(READY);
-		assertThat(this.application.workers("w1")).hasSize(1);
-		assertThat(this.application.workers("w2")).hasSize(1);
+		assertThat(Files.readString(pidFile).trim()).isEqualTo(Long.toString(this.arbiter.pid()));
+		this.arbiter.awaitReady(READY);
+		assertThat(this.arbiter.workers("w1")).hasSize(1);
+		assertThat(this.arbiter.workers("w2")).hasSize(1);
 
-		this.application.signal(UnixSignal.TERM);
+		this.arbiter.signal(UnixSignal.TERM);
 
-		assertThat(this.application.awaitExit(Duration.ofSeconds(12))).isZero();
-		assertThat(this.application.remainingWorkers()).isEmpty();
+		assertThat(this.arbiter.awaitExit(Duration.ofSeconds(12))).isZero();
+		assertThat(this.arbiter.remainingWorkers()).isEmpty();
 	}
 
 	@Test
 	void actuatorOnLocalhostShowsThePoolsScalesHelloAndReportsHealthAndMetrics(@TempDir Path directory) {
-		this.application = ArbiterProcess.startJar(JAR, "--spring.pid.file=" + directory.resolve("app.pid"),
+		this.arbiter = ArbiterProcess.startJar(JAR, "--spring.pid.file=" + directory.resolve("app.pid"),
 				ANY_FREE_PORT, TCP_ON_ANY_PORT[0], TCP_ON_ANY_PORT[1]);
-		this.application.awaitReady(READY);
-		ActuatorClient actuator = ActuatorClient.of(this.application, READY);
+		this.arbiter.awaitReady(READY);
+		ActuatorClient actuator = ActuatorClient.of(this.arbiter, READY);
 
 		DocumentContext pistil = actuator.read("/actuator/pistil");
 		assertThat(pistil.read("$.pools", Map.class)).containsOnlyKeys("hello", "w1", "w2", "tcp_pool", "grabber", "fserve");
@@ -85,20 +76,20 @@ class SampleApplicationIT {
 		HttpResponse<String> scaled = actuator.post("/actuator/pistil/hello", "{\"workers\": 5}");
 
 		assertThat(scaled.statusCode()).as(scaled.body()).isEqualTo(200);
-		this.application.await("five hello workers", READY, () -> this.application.workers("hello").size() == 5);
+		this.arbiter.await("five hello workers", READY, () -> this.arbiter.workers("hello").size() == 5);
 		// Ready again once the two new workers are: DOWN (503) while they boot.
-		this.application.await("ready with five hello workers", READY,
+		this.arbiter.await("ready with five hello workers", READY,
 				() -> actuator.get("/actuator/health/readiness").statusCode() == 200 && JsonPath
 					.parse(actuator.get("/actuator/health/pistil").body())
 					.read("$.details.pools.hello.ready", Integer.class) == 5);
 		assertThat(actuator.read("/actuator/health").read("$.status", String.class)).isEqualTo("UP");
-		this.application.await("five hello workers measured", READY, () -> actuator
+		this.arbiter.await("five hello workers measured", READY, () -> actuator
 			.read("/actuator/metrics/pistil.workers?tag=pool:hello").read("$.measurements[0].value", Double.class) == 5);
 	}
 
 	/** Pids of hello lines whose prefix names the pool and the same pid the worker prints. */
 	private Set<Long> helloPids() {
-		return this.application.lines().stream().map(HELLO::matcher).filter(Matcher::matches)
+		return this.arbiter.lines().stream().map(HELLO::matcher).filter(Matcher::matches)
 			.filter((matcher) -> matcher.group(2).equals(matcher.group(3)))
 			.map((matcher) -> Long.parseLong(matcher.group(2))).collect(Collectors.toSet());
 	}

@@ -12,11 +12,11 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.pistil.it.ArbiterProcess;
+import io.pistil.it.ArbiterTestSupport;
 import io.pistil.process.UnixSignal;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -27,37 +27,28 @@ import static org.assertj.core.api.Assertions.assertThat;
  * answers from several workers, the grabber fetches from it, the static-file server serves its files
  * and nothing outside them.
  */
-class TcpSampleApplicationIT {
-
-	private ArbiterProcess application;
-
-	@AfterEach
-	void killEverythingStarted() {
-		if (this.application != null) {
-			this.application.close();
-		}
-	}
+class TcpSampleApplicationIT extends ArbiterTestSupport {
 
 	@Test
 	void tcpPoolsServeTheirConnectionsAndTheGrabberFetchesFromTheHelloPool(@TempDir Path directory) throws Exception {
 		int hello = freePort();
 		int files = freePort();
-		this.application = ArbiterProcess.startJar(Path.of("target", "pistil-sample-app.jar"),
+		this.arbiter = ArbiterProcess.startJar(Path.of("target", "pistil-sample-app.jar"),
 				"--spring.pid.file=" + directory.resolve("app.pid"),
 				"--pistil.workers.tcp_pool.children.tcp-hello.listen=127.0.0.1:" + hello,
 				"--pistil.workers.fserve.listen=127.0.0.1:" + files,
 				"--pistil.workers.grabber.args.url=http://127.0.0.1:" + hello + "/");
-		this.application.awaitReady(Duration.ofSeconds(90));
+		this.arbiter.awaitReady(Duration.ofSeconds(90));
 		Set<String> replies = new HashSet<>();
 
 		for (int i = 0; i < 200 && replies.size() < 2; i++) {
 			replies.add(get(hello, "/").body());
 		}
 
-		long supervisor = this.application.workers("tcp_pool").get(1);
+		long supervisor = this.arbiter.workers("tcp_pool").get(1);
 		assertThat(replies).containsExactlyInAnyOrderElementsOf(ArbiterProcess.workers(supervisor, "tcp-hello").values().stream()
 			.map((pid) -> "hello world from pid " + pid + "\n").toList());
-		this.application.awaitLine((line) -> line.startsWith("[grabber.1 pid ")
+		this.arbiter.awaitLine((line) -> line.startsWith("[grabber.1 pid ")
 				&& line.contains("grabbed http://127.0.0.1:" + hello + "/: hello world from pid "), Duration.ofSeconds(30));
 		Response index = get(files, "/");
 		assertThat(index.status()).isEqualTo("HTTP/1.1 200 OK");
@@ -66,10 +57,10 @@ class TcpSampleApplicationIT {
 		assertThat(get(files, "/missing.html").status()).isEqualTo("HTTP/1.1 404 Not Found");
 		assertThat(get(files, "/../application.yml").status()).isEqualTo("HTTP/1.1 404 Not Found");
 
-		this.application.signal(UnixSignal.TERM);
+		this.arbiter.signal(UnixSignal.TERM);
 
-		assertThat(this.application.awaitExit(Duration.ofSeconds(15))).isZero();
-		assertThat(this.application.remainingWorkers()).isEmpty();
+		assertThat(this.arbiter.awaitExit(Duration.ofSeconds(15))).isZero();
+		assertThat(this.arbiter.remainingWorkers()).isEmpty();
 	}
 
 	/** A GET on a connection of its own, path as is (an HTTP client would normalize "/.."). */
