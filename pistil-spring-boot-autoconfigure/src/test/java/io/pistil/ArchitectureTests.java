@@ -12,8 +12,8 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Keeps the layers apart: the public API and the engine know nothing of Spring Boot, and only the
- * native layer touches jnr.
+ * Keeps the layers apart: the public API and the engine know nothing of Spring Boot, and
+ * only the native layer touches jnr.
  */
 class ArchitectureTests {
 

@@ -27,8 +27,8 @@ import io.pistil.arbiter.Snapshots.PoolSnapshot;
 import io.pistil.arbiter.Snapshots.WorkerSnapshot;
 
 /**
- * The {@code pistil} actuator endpoint: reads the arbiter, its pools and their workers, and scales,
- * reloads or replaces workers of a pool. Its write operation needs
+ * The {@code pistil} actuator endpoint: reads the arbiter, its pools and their workers,
+ * and scales, reloads or replaces workers of a pool. Its write operation needs
  * {@code management.endpoint.pistil.access=unrestricted}.
  */
 @Endpoint(id = "pistil", defaultAccess = Access.READ_ONLY)
@@ -36,7 +36,10 @@ public class PistilEndpoint {
 
 	/** The only kind of pool so far: pools of {@code Worker} child JVMs. */
 
-	/** Linux's page size on the platforms pistil runs on; /proc/&lt;pid&gt;/statm counts pages. */
+	/**
+	 * Linux's page size on the platforms pistil runs on; /proc/&lt;pid&gt;/statm counts
+	 * pages.
+	 */
 	private static final long PAGE_SIZE = 4096;
 
 	private static final int STATUS_CONFLICT = 409;
@@ -59,8 +62,8 @@ public class PistilEndpoint {
 		ArbiterSnapshot snapshot = this.arbiter.snapshot();
 		Map<String, PoolDescriptor> pools = new LinkedHashMap<>();
 		snapshot.pools().forEach((pool) -> pools.put(pool.name(), describe(pool)));
-		Long uptime = (snapshot.startedAt() != null)
-				? Duration.between(snapshot.startedAt(), Instant.now()).toSeconds() : null;
+		Long uptime = (snapshot.startedAt() != null) ? Duration.between(snapshot.startedAt(), Instant.now()).toSeconds()
+				: null;
 		return new ArbiterDescriptor(snapshot.pid(), snapshot.state(), snapshot.startedAt(), uptime, pools);
 	}
 
@@ -75,14 +78,16 @@ public class PistilEndpoint {
 	}
 
 	/**
-	 * Changes a pool: sets its worker count, or applies an action. The pool is left as it was when the
-	 * request is refused.
+	 * Changes a pool: sets its worker count, or applies an action. The pool is left as it
+	 * was when the request is refused.
 	 * @param pool the pool's name
 	 * @param workers the new worker count, or null for an action
-	 * @param action {@code reload}, {@code incr}, {@code decr} or {@code replace}, or null with workers
+	 * @param action {@code reload}, {@code incr}, {@code decr} or {@code replace}, or
+	 * null with workers
 	 * @param pid the pid of the worker to replace, with the {@code replace} action
-	 * @return the pool after the change (200), or why the request was refused: 400 for an invalid
-	 * value, 404 for an unknown pool, 409 when the pool cannot take the change now
+	 * @return the pool after the change (200), or why the request was refused: 400 for an
+	 * invalid value, 404 for an unknown pool, 409 when the pool cannot take the change
+	 * now
 	 */
 	@WriteOperation
 	public WebEndpointResponse<OperationResponseBody> change(@Selector String pool, @Nullable String workers,
@@ -150,7 +155,10 @@ public class PistilEndpoint {
 		this.arbiter.replace(worker);
 	}
 
-	/** Parses a JSON whole number, or a string of one: a fraction, a word or a boolean is refused. */
+	/**
+	 * Parses a JSON whole number, or a string of one: a fraction, a word or a boolean is
+	 * refused.
+	 */
 	private static long wholeNumber(String name, String value) {
 		String number = value.trim();
 		// 18 digits always fit a long.
@@ -161,7 +169,11 @@ public class PistilEndpoint {
 	}
 
 	private Optional<PoolSnapshot> find(String pool) {
-		return this.arbiter.snapshot().pools().stream().filter((candidate) -> candidate.name().equals(pool)).findFirst();
+		return this.arbiter.snapshot()
+			.pools()
+			.stream()
+			.filter((candidate) -> candidate.name().equals(pool))
+			.findFirst();
 	}
 
 	private PoolSnapshot current(String pool) {
@@ -231,7 +243,8 @@ public class PistilEndpoint {
 	 * @param pid its pid
 	 * @param state booting, idle, busy or stopping
 	 * @param startedAt when it was spawned
-	 * @param heartbeatAgeMillis milliseconds since its last heartbeat (since its spawn while it boots)
+	 * @param heartbeatAgeMillis milliseconds since its last heartbeat (since its spawn
+	 * while it boots)
 	 * @param requests requests it has handled
 	 * @param rssBytes its resident memory, or null if it has just exited
 	 */

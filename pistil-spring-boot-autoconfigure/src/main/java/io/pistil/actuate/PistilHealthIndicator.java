@@ -11,9 +11,9 @@ import io.pistil.arbiter.Snapshots.ArbiterSnapshot;
 import io.pistil.arbiter.Snapshots.PoolSnapshot;
 
 /**
- * The {@code pistil} health contributor: UP while the arbiter runs and every pool has its desired
- * count of ready workers, DOWN otherwise (a pool whose workers keep failing to boot, or still
- * booting after a scale-up), with each pool's counts in the details.
+ * The {@code pistil} health contributor: UP while the arbiter runs and every pool has its
+ * desired count of ready workers, DOWN otherwise (a pool whose workers keep failing to
+ * boot, or still booting after a scale-up), with each pool's counts in the details.
  */
 public class PistilHealthIndicator implements HealthIndicator {
 

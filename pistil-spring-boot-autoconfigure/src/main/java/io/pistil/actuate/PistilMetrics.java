@@ -32,18 +32,20 @@ import io.pistil.arbiter.Snapshots.WorkerSnapshot;
 /**
  * Micrometer meters of pistil's pools, each tagged with its {@code pool}:
  * <ul>
- * <li>{@code pistil.workers}, tagged with a {@code state} (booting, idle, busy, stopping): live workers;</li>
+ * <li>{@code pistil.workers}, tagged with a {@code state} (booting, idle, busy,
+ * stopping): live workers;</li>
  * <li>{@code pistil.workers.desired}: how many workers the pool should run;</li>
  * <li>{@code pistil.workers.busy.ratio}: the share of ready workers that are busy;</li>
- * <li>{@code pistil.worker.requests}: requests handled, those of exited workers included;</li>
+ * <li>{@code pistil.worker.requests}: requests handled, those of exited workers
+ * included;</li>
  * <li>{@code pistil.worker.spawns}: workers spawned;</li>
- * <li>{@code pistil.worker.exits}, tagged with a {@code cause} ({@link ExitCause}, in lower case): workers
- * ended;</li>
+ * <li>{@code pistil.worker.exits}, tagged with a {@code cause} ({@link ExitCause}, in
+ * lower case): workers ended;</li>
  * <li>{@code pistil.worker.boot}: time from a worker's spawn to its readiness.</li>
  * </ul>
- * The counters and the timer follow the arbiter's events; the gauges read a snapshot of the arbiter,
- * taken at most once per {@code snapshotMaxAge}, so a scrape asks the arbiter thread once, not once
- * per gauge.
+ * The counters and the timer follow the arbiter's events; the gauges read a snapshot of
+ * the arbiter, taken at most once per {@code snapshotMaxAge}, so a scrape asks the
+ * arbiter thread once, not once per gauge.
  */
 public class PistilMetrics implements MeterBinder {
 
@@ -64,7 +66,9 @@ public class PistilMetrics implements MeterBinder {
 
 	private long snapshotTakenAt;
 
-	/** Requests handled by workers that have exited, by pool: a counter never goes down. */
+	/**
+	 * Requests handled by workers that have exited, by pool: a counter never goes down.
+	 */
 	private final Map<String, Long> requestsOfExitedWorkers = new HashMap<>();
 
 	/**
@@ -104,7 +108,10 @@ public class PistilMetrics implements MeterBinder {
 		this.registries.forEach((registry) -> exits(registry, event.pool(), event.cause()).increment());
 	}
 
-	/** Registers every meter of a pool, the counters at zero, so that each is there before its first event. */
+	/**
+	 * Registers every meter of a pool, the counters at zero, so that each is there before
+	 * its first event.
+	 */
 	private void register(MeterRegistry registry, String pool) {
 		for (String state : WORKER_STATES) {
 			Gauge.builder("pistil.workers", () -> count(pool, state))
@@ -155,8 +162,9 @@ public class PistilMetrics implements MeterBinder {
 	}
 
 	private long count(String pool, String state) {
-		return find(pool).map((snapshot) -> snapshot.workers().stream().filter((worker) -> worker.state().equals(state))
-			.count()).orElse(0L);
+		return find(pool)
+			.map((snapshot) -> snapshot.workers().stream().filter((worker) -> worker.state().equals(state)).count())
+			.orElse(0L);
 	}
 
 	private double busyRatio(String pool) {
@@ -188,13 +196,22 @@ public class PistilMetrics implements MeterBinder {
 		return this.snapshot;
 	}
 
-	/** Keeps the requests that workers gone since the previous snapshot had handled when last seen. */
+	/**
+	 * Keeps the requests that workers gone since the previous snapshot had handled when
+	 * last seen.
+	 */
 	private void countRequestsOfExitedWorkers(ArbiterSnapshot previous, ArbiterSnapshot fresh) {
-		Set<Long> live = fresh.pools().stream().flatMap((pool) -> pool.workers().stream()).map(WorkerSnapshot::pid)
+		Set<Long> live = fresh.pools()
+			.stream()
+			.flatMap((pool) -> pool.workers().stream())
+			.map(WorkerSnapshot::pid)
 			.collect(Collectors.toSet());
 		for (PoolSnapshot pool : previous.pools()) {
-			long requests = pool.workers().stream().filter((worker) -> !live.contains(worker.pid()))
-				.mapToLong(WorkerSnapshot::requests).sum();
+			long requests = pool.workers()
+				.stream()
+				.filter((worker) -> !live.contains(worker.pid()))
+				.mapToLong(WorkerSnapshot::requests)
+				.sum();
 			this.requestsOfExitedWorkers.merge(pool.name(), requests, Long::sum);
 		}
 	}

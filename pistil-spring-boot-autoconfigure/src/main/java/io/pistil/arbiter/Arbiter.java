@@ -51,13 +51,14 @@ import io.pistil.process.SpawnedProcess;
 import io.pistil.process.UnixSignal;
 
 /**
- * Spawns and supervises pools of child JVM workers: restarts the ones that die, kills the ones that
- * hang (after a thread dump), scales pools, replaces workers by rolling reloads, and stops them all
- * in order.
+ * Spawns and supervises pools of child JVM workers: restarts the ones that die, kills the
+ * ones that hang (after a thread dump), scales pools, replaces workers by rolling
+ * reloads, and stops them all in order.
  *
- * <p>One thread, the arbiter thread, owns every pool and worker record. Everything else (the public
- * methods, exit notifications, signal handlers) only enqueues a command for it, so commands apply
- * one at a time, in order, and the pools are never seen half-changed.
+ * <p>
+ * One thread, the arbiter thread, owns every pool and worker record. Everything else (the
+ * public methods, exit notifications, signal handlers) only enqueues a command for it, so
+ * commands apply one at a time, in order, and the pools are never seen half-changed.
  */
 public final class Arbiter implements AutoCloseable {
 
@@ -146,8 +147,9 @@ public final class Arbiter implements AutoCloseable {
 	/**
 	 * Spawns every pool's workers and waits until all are ready: {@link #begin()}, then
 	 * {@link #awaitReady()}.
-	 * @throws WorkerBootException if a worker dies before it is ready (it is not restarted: a worker
-	 * that cannot boot now would not boot in a loop either); every other worker is stopped first
+	 * @throws WorkerBootException if a worker dies before it is ready (it is not
+	 * restarted: a worker that cannot boot now would not boot in a loop either); every
+	 * other worker is stopped first
 	 */
 	public void start() {
 		begin();
@@ -155,8 +157,8 @@ public final class Arbiter implements AutoCloseable {
 	}
 
 	/**
-	 * Starts spawning every pool's workers and returns at once, so that they boot while the
-	 * application goes on starting.
+	 * Starts spawning every pool's workers and returns at once, so that they boot while
+	 * the application goes on starting.
 	 * @throws ListenException if a tcp pool cannot listen on one of its addresses
 	 */
 	public void begin() {
@@ -194,9 +196,10 @@ public final class Arbiter implements AutoCloseable {
 	}
 
 	/**
-	 * Waits until every pool's workers are ready, {@link #begin() beginning} first if need be.
-	 * @throws WorkerBootException if a worker dies before it is ready; every other worker is stopped
-	 * first
+	 * Waits until every pool's workers are ready, {@link #begin() beginning} first if
+	 * need be.
+	 * @throws WorkerBootException if a worker dies before it is ready; every other worker
+	 * is stopped first
 	 */
 	public void awaitReady() {
 		synchronized (this) {
@@ -213,7 +216,10 @@ public final class Arbiter implements AutoCloseable {
 		}
 	}
 
-	/** Stops every worker gracefully (SIGTERM, then SIGKILL after its graceful timeout) and waits. */
+	/**
+	 * Stops every worker gracefully (SIGTERM, then SIGKILL after its graceful timeout)
+	 * and waits.
+	 */
 	public void stop() {
 		stop(false);
 	}
@@ -251,7 +257,8 @@ public final class Arbiter implements AutoCloseable {
 	 * @param workers the new count, between the pool's min-workers and max-workers
 	 * @return the pool after the change
 	 * @throws NoSuchPoolException for an unknown pool
-	 * @throws IllegalArgumentException for a count out of the pool's bounds; the pool is unchanged
+	 * @throws IllegalArgumentException for a count out of the pool's bounds; the pool is
+	 * unchanged
 	 */
 	public PoolSnapshot scale(String pool, int workers) {
 		return call(() -> {
@@ -294,8 +301,8 @@ public final class Arbiter implements AutoCloseable {
 	}
 
 	/**
-	 * Sets every pool's worker count to 0, stopping every worker gracefully; the arbiter keeps running
-	 * (SIGWINCH).
+	 * Sets every pool's worker count to 0, stopping every worker gracefully; the arbiter
+	 * keeps running (SIGWINCH).
 	 */
 	public void stopAllWorkers() {
 		call(() -> {
@@ -305,8 +312,9 @@ public final class Arbiter implements AutoCloseable {
 	}
 
 	/**
-	 * Replaces every worker of every pool by a rolling reload, with the specs read anew (SIGHUP).
-	 * Returns once the reload has begun (or been queued behind one in progress).
+	 * Replaces every worker of every pool by a rolling reload, with the specs read anew
+	 * (SIGHUP). Returns once the reload has begun (or been queued behind one in
+	 * progress).
 	 */
 	public void reload() {
 		call(() -> {
@@ -327,18 +335,22 @@ public final class Arbiter implements AutoCloseable {
 	}
 
 	/**
-	 * Replaces one worker gracefully: its replacement is started, and it is stopped once the
-	 * replacement is ready.
+	 * Replaces one worker gracefully: its replacement is started, and it is stopped once
+	 * the replacement is ready.
 	 * @param pid the worker's pid
 	 * @throws IllegalArgumentException if no worker has this pid
 	 */
 	public void replace(long pid) {
 		call(() -> {
-			Pool pool = this.pools.values().stream().filter((candidate) -> candidate.find(pid).isPresent()).findFirst()
+			Pool pool = this.pools.values()
+				.stream()
+				.filter((candidate) -> candidate.find(pid).isPresent())
+				.findFirst()
 				.orElseThrow(() -> new IllegalArgumentException("No worker has pid " + pid));
 			WorkerProcess worker = pool.find(pid).get();
 			if (pool.reloading) {
-				throw new IllegalStateException("Pool '" + pool.name() + "' is reloading: every worker is being replaced");
+				throw new IllegalStateException(
+						"Pool '" + pool.name() + "' is reloading: every worker is being replaced");
 			}
 			if (worker.retiring || pool.replacements.containsValue(worker)) {
 				throw new IllegalArgumentException("Worker " + worker + " is already stopping");
@@ -365,7 +377,9 @@ public final class Arbiter implements AutoCloseable {
 		return call(() -> List.copyOf(this.pools.keySet()));
 	}
 
-	/** Runs an operation on the arbiter thread and waits for its result or its exception. */
+	/**
+	 * Runs an operation on the arbiter thread and waits for its result or its exception.
+	 */
 	private <T> T call(Supplier<T> operation) {
 		if (Thread.currentThread() == this.thread) {
 			throw new IllegalStateException("An arbiter listener cannot wait for the arbiter");
@@ -458,7 +472,10 @@ public final class Arbiter implements AutoCloseable {
 		}
 	}
 
-	/** Reads a worker's slot: notices readiness and heartbeats, and acts on a silent or late worker. */
+	/**
+	 * Reads a worker's slot: notices readiness and heartbeats, and acts on a silent or
+	 * late worker.
+	 */
 	private void observe(WorkerProcess worker, long now) {
 		Scoreboard.Slot slot = this.scoreboard.slot(worker.slot);
 		if (slot.pid() == worker.pid) {
@@ -500,8 +517,9 @@ public final class Arbiter implements AutoCloseable {
 					+ ", past its timeout of " + worker.spec.timeout().toMillis() + " ms", now);
 		}
 		else if (!worker.ready && now - worker.spawnedAt > worker.spec.bootTimeout().toNanos()) {
-			abort(worker, now - worker.spawnedAt, "has not become ready within its boot timeout of "
-					+ worker.spec.bootTimeout().toMillis() + " ms", now);
+			abort(worker, now - worker.spawnedAt,
+					"has not become ready within its boot timeout of " + worker.spec.bootTimeout().toMillis() + " ms",
+					now);
 		}
 		else if (worker.ready) {
 			recycleIfDue(worker, now);
@@ -509,9 +527,10 @@ public final class Arbiter implements AutoCloseable {
 	}
 
 	/**
-	 * Replaces a worker past its max-requests or max-memory as {@link #replace(long)} does: its
-	 * replacement starts now, and it stops once the replacement is ready. A pool starts no more
-	 * replacements at once than its reload-surge, and none while it reloads.
+	 * Replaces a worker past its max-requests or max-memory as {@link #replace(long)}
+	 * does: its replacement starts now, and it stops once the replacement is ready. A
+	 * pool starts no more replacements at once than its reload-surge, and none while it
+	 * reloads.
 	 */
 	private void recycleIfDue(WorkerProcess worker, long now) {
 		Pool pool = this.pools.get(worker.spec.name());
@@ -530,9 +549,13 @@ public final class Arbiter implements AutoCloseable {
 		});
 	}
 
-	/** A hung worker first gets SIGQUIT, so the JVM prints every thread's stack and the log shows where it hung. */
+	/**
+	 * A hung worker first gets SIGQUIT, so the JVM prints every thread's stack and the
+	 * log shows where it hung.
+	 */
 	private void abort(WorkerProcess worker, long silence, String why, long now) {
-		logger.error("pistil: worker " + worker + " " + why + ": sending SIGQUIT (its thread dump follows), then SIGKILL");
+		logger.error(
+				"pistil: worker " + worker + " " + why + ": sending SIGQUIT (its thread dump follows), then SIGKILL");
 		worker.abortedAt = now;
 		publish(new WorkerTimedOut(worker.spec.name(), worker.number, worker.pid, Duration.ofNanos(silence)));
 		this.processes.signal(worker.pid, UnixSignal.QUIT);
@@ -564,9 +587,9 @@ public final class Arbiter implements AutoCloseable {
 	}
 
 	/**
-	 * Whether another worker may start booting: at most max-booting at once, so that on a small
-	 * machine the first pools get ready early instead of every JVM booting slowly together. Pools are
-	 * managed in declaration order, so the first ones boot first.
+	 * Whether another worker may start booting: at most max-booting at once, so that on a
+	 * small machine the first pools get ready early instead of every JVM booting slowly
+	 * together. Pools are managed in declaration order, so the first ones boot first.
 	 */
 	private boolean mayBoot() {
 		long booting = allWorkers().filter((worker) -> !worker.ready && !worker.retiring).count();
@@ -583,7 +606,9 @@ public final class Arbiter implements AutoCloseable {
 		}
 	}
 
-	/** Asks a worker to stop: it finishes its current step, closes its context and exits. */
+	/**
+	 * Asks a worker to stop: it finishes its current step, closes its context and exits.
+	 */
 	private void retire(WorkerProcess worker, Duration timeout, long now) {
 		if (!worker.retiring) {
 			worker.retiring = true;
@@ -630,7 +655,8 @@ public final class Arbiter implements AutoCloseable {
 				spec = pool.spec;
 			}
 			if (spec.type() == ChildType.SUPERVISOR && pool.spec.type() == ChildType.SUPERVISOR) {
-				// A supervisor reloads its own subtree, rolling, and keeps what it owns (such as listening sockets).
+				// A supervisor reloads its own subtree, rolling, and keeps what it owns
+				// (such as listening sockets).
 				pool.recover();
 				pool.spec = spec;
 				resize(pool, spec.workers());
@@ -657,15 +683,22 @@ public final class Arbiter implements AutoCloseable {
 	}
 
 	/**
-	 * One step of a rolling reload: start new workers (at most reload-surge booting at once), and stop
-	 * an old one each time more workers are ready than the pool needs, so the ready count never drops
-	 * below the desired count.
+	 * One step of a rolling reload: start new workers (at most reload-surge booting at
+	 * once), and stop an old one each time more workers are ready than the pool needs, so
+	 * the ready count never drops below the desired count.
 	 */
 	private void stepReload(Pool pool, long now) {
-		List<WorkerProcess> old = pool.active().stream().filter((worker) -> worker.generation < pool.generation).toList();
-		old.stream().filter((worker) -> !worker.ready).forEach((worker) -> retire(worker, worker.spec.gracefulTimeout(), now));
-		List<WorkerProcess> oldReady = old.stream().filter((worker) -> worker.ready)
-			.sorted(Comparator.comparingLong((worker) -> worker.age)).toList();
+		List<WorkerProcess> old = pool.active()
+			.stream()
+			.filter((worker) -> worker.generation < pool.generation)
+			.toList();
+		old.stream()
+			.filter((worker) -> !worker.ready)
+			.forEach((worker) -> retire(worker, worker.spec.gracefulTimeout(), now));
+		List<WorkerProcess> oldReady = old.stream()
+			.filter((worker) -> worker.ready)
+			.sorted(Comparator.comparingLong((worker) -> worker.age))
+			.toList();
 		if (oldReady.isEmpty()) {
 			pool.reloading = false;
 			pool.previousSpec = null;
@@ -683,7 +716,10 @@ public final class Arbiter implements AutoCloseable {
 			retire(worker, worker.spec.gracefulTimeout(), now);
 			ready--;
 		}
-		List<WorkerProcess> fresh = pool.active().stream().filter((worker) -> worker.generation == pool.generation).toList();
+		List<WorkerProcess> fresh = pool.active()
+			.stream()
+			.filter((worker) -> worker.generation == pool.generation)
+			.toList();
 		long booting = fresh.stream().filter((worker) -> !worker.ready).count();
 		long toSpawn = Math.min(pool.spec.reloadSurge() - booting, pool.desired - fresh.size());
 		for (long spawned = 0; spawned < toSpawn && mayBoot(); spawned++) {
@@ -697,11 +733,16 @@ public final class Arbiter implements AutoCloseable {
 		}
 	}
 
-	/** A new worker of a reload died before it was ready: the reload of its pool stops there. */
+	/**
+	 * A new worker of a reload died before it was ready: the reload of its pool stops
+	 * there.
+	 */
 	private void abortReload(Pool pool, WorkerProcess worker, ExitStatus status, String error) {
-		logger.error("pistil: reload of pool " + pool.name() + " stopped: worker " + worker + " failed to start (" + status
-				+ "); the old workers keep running. Its error:\n" + error);
-		pool.active().stream().filter((other) -> other.generation == pool.generation && !other.ready)
+		logger.error("pistil: reload of pool " + pool.name() + " stopped: worker " + worker + " failed to start ("
+				+ status + "); the old workers keep running. Its error:\n" + error);
+		pool.active()
+			.stream()
+			.filter((other) -> other.generation == pool.generation && !other.ready)
 			.forEach((other) -> retire(other, other.spec.gracefulTimeout(), System.nanoTime()));
 		pool.spec = pool.previousSpec;
 		pool.previousSpec = null;
@@ -727,9 +768,9 @@ public final class Arbiter implements AutoCloseable {
 		publish(new WorkerSpawning(spec.name(), number));
 		this.scoreboard.slot(slot).clear();
 		ChildArguments child = new ChildArguments(this.pid, spec.name(), spec.type(), this.launch.pathOf(spec.name()),
-				number, slot, this.runDirectory,
-				spec.workerClass(), spec.beanName(), spec.context(), this.launch.applicationClass(),
-				this.launch.profiles(), spec.pause(), spec.args(), this.launch.applicationArguments());
+				number, slot, this.runDirectory, spec.workerClass(), spec.beanName(), spec.context(),
+				this.launch.applicationClass(), this.launch.profiles(), spec.pause(), spec.args(),
+				this.launch.applicationArguments());
 		Map<String, String> environment = new HashMap<>(this.launch.environment());
 		environment.keySet().removeAll(Systemd.VARIABLES);
 		environment.putAll(spec.environment());
@@ -762,8 +803,8 @@ public final class Arbiter implements AutoCloseable {
 				new OutputRelay("pistil-out-" + name, prefix, process.output(), this.options.out()),
 				new OutputRelay("pistil-err-" + name, prefix, process.errors(), this.options.err()));
 		this.relays.addAll(streams);
-		WorkerProcess worker = new WorkerProcess(spec, number, slot, process.pid(), this.nextAge++, pool.generation, now,
-				streams);
+		WorkerProcess worker = new WorkerProcess(spec, number, slot, process.pid(), this.nextAge++, pool.generation,
+				now, streams);
 		worker.requestLimit = spec.recycling().requestLimit();
 		pool.workers.add(worker);
 		if (replaced != null) {
@@ -772,9 +813,9 @@ public final class Arbiter implements AutoCloseable {
 		logger.info("pistil: worker " + worker + " spawned");
 		publish(new WorkerStarted(spec.name(), number, process.pid()));
 		// onExit fires without reaping; the arbiter thread then reaps with waitpid.
-		ProcessHandle.of(process.pid()).ifPresentOrElse(
-				(handle) -> handle.onExit().thenRun(() -> this.commands.add(() -> exited(pool, worker))),
-				() -> this.commands.add(() -> exited(pool, worker)));
+		ProcessHandle.of(process.pid())
+			.ifPresentOrElse((handle) -> handle.onExit().thenRun(() -> this.commands.add(() -> exited(pool, worker))),
+					() -> this.commands.add(() -> exited(pool, worker)));
 	}
 
 	private void exited(Pool pool, WorkerProcess worker) {
@@ -788,7 +829,8 @@ public final class Arbiter implements AutoCloseable {
 		String bootError = takeBootError(worker.pid);
 		ExitCause cause = cause(worker, status);
 		publish(new WorkerExited(pool.name(), worker.number, worker.pid, status, cause));
-		// Ending before its replacement, or as a replacement, the worker ends the replacement too.
+		// Ending before its replacement, or as a replacement, the worker ends the
+		// replacement too.
 		WorkerProcess replaced = pool.replacements.remove(worker);
 		if (replaced != null) {
 			replaced.recycled = false;
@@ -810,7 +852,10 @@ public final class Arbiter implements AutoCloseable {
 		restartOrShrink(pool, worker, status, cause);
 	}
 
-	/** Applies the pool's restart policy and the arbiter's strategy to a worker that ended by itself. */
+	/**
+	 * Applies the pool's restart policy and the arbiter's strategy to a worker that ended
+	 * by itself.
+	 */
 	private void restartOrShrink(Pool pool, WorkerProcess worker, ExitStatus status, ExitCause cause) {
 		RestartPolicy policy = pool.spec.restart();
 		if (!policy.type().restarts(cause == ExitCause.NORMAL)) {
@@ -832,7 +877,9 @@ public final class Arbiter implements AutoCloseable {
 		manage(pool, now);
 	}
 
-	/** ONE_FOR_ALL and REST_FOR_ONE: the siblings stop, and their pools start them again. */
+	/**
+	 * ONE_FOR_ALL and REST_FOR_ONE: the siblings stop, and their pools start them again.
+	 */
 	private void restartSiblings(Pool pool, long now) {
 		Strategy strategy = this.options.strategy();
 		if (strategy == Strategy.ONE_FOR_ONE) {
@@ -849,7 +896,10 @@ public final class Arbiter implements AutoCloseable {
 		}
 	}
 
-	/** Past its restart intensity a pool stops its workers and waits for a reload or a scale. */
+	/**
+	 * Past its restart intensity a pool stops its workers and waits for a reload or a
+	 * scale.
+	 */
 	private void giveUp(Pool pool) {
 		RestartPolicy policy = pool.spec.restart();
 		logger.error("pistil: pool " + pool.name() + " gave up: more than " + policy.maxRestarts() + " restarts within "
@@ -925,7 +975,8 @@ public final class Arbiter implements AutoCloseable {
 			publish(new ArbiterStopping(this.pid));
 		}
 		long now = System.nanoTime();
-		allWorkers().forEach((worker) -> retire(worker, quick ? QUICK_STOP_TIMEOUT : worker.spec.gracefulTimeout(), now));
+		allWorkers()
+			.forEach((worker) -> retire(worker, quick ? QUICK_STOP_TIMEOUT : worker.spec.gracefulTimeout(), now));
 	}
 
 	private void cleanUp() {
@@ -969,7 +1020,10 @@ public final class Arbiter implements AutoCloseable {
 		}
 	}
 
-	/** An arbiter killed by SIGKILL leaves its run directory behind: the next one removes it. */
+	/**
+	 * An arbiter killed by SIGKILL leaves its run directory behind: the next one removes
+	 * it.
+	 */
 	private static void deleteRunDirectoriesOfDeadArbiters() throws IOException {
 		Path temporary = Path.of(System.getProperty("java.io.tmpdir"));
 		try (Stream<Path> entries = Files.list(temporary)) {
@@ -1000,28 +1054,35 @@ public final class Arbiter implements AutoCloseable {
 	}
 
 	private boolean everyPoolReady() {
-		return this.pools.values().stream().allMatch((pool) -> pool.failed
-				|| (pool.active().size() == pool.desired && pool.readyCount() == pool.desired));
+		return this.pools.values()
+			.stream()
+			.allMatch((pool) -> pool.failed
+					|| (pool.active().size() == pool.desired && pool.readyCount() == pool.desired));
 	}
 
 	private PoolSnapshot snapshot(Pool pool, long now) {
-		List<WorkerSnapshot> workers = pool.workers.stream().sorted(Comparator.comparingInt((worker) -> worker.number))
+		List<WorkerSnapshot> workers = pool.workers.stream()
+			.sorted(Comparator.comparingInt((worker) -> worker.number))
 			.map((worker) -> {
 				Scoreboard.Slot slot = this.scoreboard.slot(worker.slot);
 				boolean own = slot.pid() == worker.pid;
-				String state = worker.retiring ? "stopping" : !worker.ready ? "booting"
-						: (own && slot.busy()) ? "busy" : "idle";
+				String state = worker.retiring ? "stopping"
+						: !worker.ready ? "booting" : (own && slot.busy()) ? "busy" : "idle";
 				return new WorkerSnapshot(worker.number, worker.pid, state, worker.generation, worker.startedAt,
 						Duration.ofNanos(now - worker.lastSeen), own ? slot.requests() : 0);
 			})
 			.toList();
-		return new PoolSnapshot(pool.name(), pool.spec.type().name().toLowerCase(Locale.ROOT), pool.state(), pool.desired, pool.active().size(),
-				(int) pool.readyCount(), pool.spec.minWorkers(), pool.spec.maxWorkers(), pool.restarts, workers);
+		return new PoolSnapshot(pool.name(), pool.spec.type().name().toLowerCase(Locale.ROOT), pool.state(),
+				pool.desired, pool.active().size(), (int) pool.readyCount(), pool.spec.minWorkers(),
+				pool.spec.maxWorkers(), pool.restarts, workers);
 	}
 
 	private String describePools() {
-		return this.pools.values().stream().map((pool) -> pool.name() + " (" + pool.desired + ")")
-			.reduce((a, b) -> a + ", " + b).orElse("no pools");
+		return this.pools.values()
+			.stream()
+			.map((pool) -> pool.name() + " (" + pool.desired + ")")
+			.reduce((a, b) -> a + ", " + b)
+			.orElse("no pools");
 	}
 
 	private static String seconds(long nanos) {

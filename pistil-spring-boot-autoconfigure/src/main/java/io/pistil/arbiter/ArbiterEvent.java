@@ -6,13 +6,16 @@ import java.util.List;
 import io.pistil.process.ExitStatus;
 
 /**
- * What happens in an arbiter, in the order it happens: the hooks of gunicorn and pistil as events.
- * The Spring Boot integration publishes each one as an application event, so a listener is an
- * {@code @EventListener} method taking the record it wants.
+ * What happens in an arbiter, in the order it happens: the hooks of gunicorn and pistil
+ * as events. The Spring Boot integration publishes each one as an application event, so a
+ * listener is an {@code @EventListener} method taking the record it wants.
  */
 public sealed interface ArbiterEvent {
 
-	/** The arbiter is starting, before any worker is spawned (gunicorn's on_starting, pistil's on_init). */
+	/**
+	 * The arbiter is starting, before any worker is spawned (gunicorn's on_starting,
+	 * pistil's on_init).
+	 */
 	record ArbiterStarting(long pid, List<String> pools) implements ArbiterEvent {
 	}
 
@@ -32,7 +35,10 @@ public sealed interface ArbiterEvent {
 	record WorkerReady(String pool, int number, long pid, Duration bootTime) implements ArbiterEvent {
 	}
 
-	/** A worker has been silent past its timeout: it is sent SIGQUIT, then SIGKILL (worker_abort). */
+	/**
+	 * A worker has been silent past its timeout: it is sent SIGQUIT, then SIGKILL
+	 * (worker_abort).
+	 */
 	record WorkerTimedOut(String pool, int number, long pid, Duration silence) implements ArbiterEvent {
 	}
 
@@ -45,9 +51,9 @@ public sealed interface ArbiterEvent {
 	}
 
 	/**
-	 * A pool restarted its workers more than max-restarts times within its period and gave up: it
-	 * runs no worker until it is reloaded or scaled. In a supervisor child, this ends the child, and
-	 * its parent decides what follows (OTP's escalation).
+	 * A pool restarted its workers more than max-restarts times within its period and
+	 * gave up: it runs no worker until it is reloaded or scaled. In a supervisor child,
+	 * this ends the child, and its parent decides what follows (OTP's escalation).
 	 */
 	record PoolFailed(String pool, int restarts, Duration period) implements ArbiterEvent {
 	}

@@ -12,8 +12,8 @@ import java.util.function.Supplier;
  * @param err where the children's standard error goes, line by line
  * @param listeners who hears the arbiter's events
  * @param customizers what may change a worker's launch
- * @param reloadSource gives the pools' specs anew for a reload (the configuration read again); null
- * to reload with the specs the arbiter has
+ * @param reloadSource gives the pools' specs anew for a reload (the configuration read
+ * again); null to reload with the specs the arbiter has
  * @param strategy which workers are restarted when one is
  * @param maxBooting how many workers may boot at once
  */
@@ -30,8 +30,8 @@ public record ArbiterOptions(PrintStream out, PrintStream err, List<ArbiterListe
 	}
 
 	/**
-	 * The process's own streams, no listener, no customizer, reloads with the same specs, one-for-one,
-	 * one more worker booting at once than the machine has cores.
+	 * The process's own streams, no listener, no customizer, reloads with the same specs,
+	 * one-for-one, one more worker booting at once than the machine has cores.
 	 */
 	public static ArbiterOptions defaults() {
 		return new ArbiterOptions(System.out, System.err, List.of(), List.of(), null, Strategy.ONE_FOR_ONE,
@@ -39,26 +39,30 @@ public record ArbiterOptions(PrintStream out, PrintStream err, List<ArbiterListe
 	}
 
 	public ArbiterOptions withOutput(PrintStream out, PrintStream err) {
-		return new ArbiterOptions(out, err, this.listeners, this.customizers, this.reloadSource, this.strategy, this.maxBooting);
+		return new ArbiterOptions(out, err, this.listeners, this.customizers, this.reloadSource, this.strategy,
+				this.maxBooting);
 	}
 
 	public ArbiterOptions withListener(ArbiterListener listener) {
 		List<ArbiterListener> all = new ArrayList<>(this.listeners);
 		all.add(listener);
-		return new ArbiterOptions(this.out, this.err, all, this.customizers, this.reloadSource, this.strategy, this.maxBooting);
+		return new ArbiterOptions(this.out, this.err, all, this.customizers, this.reloadSource, this.strategy,
+				this.maxBooting);
 	}
 
 	public ArbiterOptions withCustomizers(List<WorkerLaunchCustomizer> customizers) {
-		return new ArbiterOptions(this.out, this.err, this.listeners, customizers, this.reloadSource, this.strategy, this.maxBooting);
+		return new ArbiterOptions(this.out, this.err, this.listeners, customizers, this.reloadSource, this.strategy,
+				this.maxBooting);
 	}
 
 	public ArbiterOptions withReloadSource(Supplier<List<WorkerSpec>> reloadSource) {
-		return new ArbiterOptions(this.out, this.err, this.listeners, this.customizers, reloadSource, this.strategy, this.maxBooting);
+		return new ArbiterOptions(this.out, this.err, this.listeners, this.customizers, reloadSource, this.strategy,
+				this.maxBooting);
 	}
 
 	public ArbiterOptions withMaxBooting(int maxBooting) {
-		return new ArbiterOptions(this.out, this.err, this.listeners, this.customizers, this.reloadSource, this.strategy,
-				maxBooting);
+		return new ArbiterOptions(this.out, this.err, this.listeners, this.customizers, this.reloadSource,
+				this.strategy, maxBooting);
 	}
 
 	public static int defaultMaxBooting() {
@@ -67,7 +71,8 @@ public record ArbiterOptions(PrintStream out, PrintStream err, List<ArbiterListe
 	}
 
 	public ArbiterOptions withStrategy(Strategy strategy) {
-		return new ArbiterOptions(this.out, this.err, this.listeners, this.customizers, this.reloadSource, strategy, this.maxBooting);
+		return new ArbiterOptions(this.out, this.err, this.listeners, this.customizers, this.reloadSource, strategy,
+				this.maxBooting);
 	}
 
 }

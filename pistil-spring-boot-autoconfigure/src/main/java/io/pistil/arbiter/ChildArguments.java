@@ -10,13 +10,14 @@ import java.util.Map;
 import io.pistil.worker.ContextMode;
 
 /**
- * What the arbiter tells a child on its command line, as {@code --key=value} arguments that
- * {@code ps} shows readably.
+ * What the arbiter tells a child on its command line, as {@code --key=value} arguments
+ * that {@code ps} shows readably.
  *
  * @param arbiterPid the arbiter's pid, so a child can tell it has been orphaned
  * @param pool the pool name
  * @param type worker or supervisor
- * @param path where the pool is in the supervision tree: pool names from the top, joined by '.'
+ * @param path where the pool is in the supervision tree: pool names from the top, joined
+ * by '.'
  * @param number the worker number
  * @param slot the worker's scoreboard slot
  * @param runDirectory the arbiter's run directory (scoreboard, boot error reports)
@@ -27,12 +28,12 @@ import io.pistil.worker.ContextMode;
  * @param profiles the arbiter's active profiles
  * @param pause the pause of the default loop
  * @param args the pool's free-form settings
- * @param applicationArguments the arbiter application's own command-line arguments, so that a child's
- * context sees the configuration the arbiter saw
+ * @param applicationArguments the arbiter application's own command-line arguments, so
+ * that a child's context sees the configuration the arbiter saw
  */
-public record ChildArguments(long arbiterPid, String pool, ChildType type, String path, int number, int slot, Path runDirectory, String workerClass,
-		String beanName, ContextMode context, String applicationClass, List<String> profiles, Duration pause,
-		Map<String, String> args, List<String> applicationArguments) {
+public record ChildArguments(long arbiterPid, String pool, ChildType type, String path, int number, int slot,
+		Path runDirectory, String workerClass, String beanName, ContextMode context, String applicationClass,
+		List<String> profiles, Duration pause, Map<String, String> args, List<String> applicationArguments) {
 
 	private static final String ARG_PREFIX = "arg.";
 
@@ -110,7 +111,8 @@ public record ChildArguments(long arbiterPid, String pool, ChildType type, Strin
 		}
 		String profiles = values.getOrDefault("profiles", "");
 		return new ChildArguments(Long.parseLong(required(values, "arbiter-pid")), required(values, "pool"),
-				ChildType.valueOf(required(values, "type")), required(values, "path"), Integer.parseInt(required(values, "number")), Integer.parseInt(required(values, "slot")),
+				ChildType.valueOf(required(values, "type")), required(values, "path"),
+				Integer.parseInt(required(values, "number")), Integer.parseInt(required(values, "slot")),
 				Path.of(required(values, "run-directory")), required(values, "worker-class"), values.get("bean"),
 				ContextMode.valueOf(required(values, "context")), values.get("application-class"),
 				profiles.isEmpty() ? List.of() : List.of(profiles.split(",")),

@@ -9,14 +9,15 @@ public enum ChildType {
 	WORKER,
 
 	/**
-	 * A TCP worker: a child JVM running one {@code TcpWorker} on the pool's listening sockets, which
-	 * the arbiter owns (pistil's {@code TcpArbiter}).
+	 * A TCP worker: a child JVM running one {@code TcpWorker} on the pool's listening
+	 * sockets, which the arbiter owns (pistil's {@code TcpArbiter}).
 	 */
 	TCP,
 
 	/**
-	 * A supervisor: a child JVM running an arbiter of its own over the pool's {@code children}, itself
-	 * supervised like a worker (pistil's {@code supervisor} child type).
+	 * A supervisor: a child JVM running an arbiter of its own over the pool's
+	 * {@code children}, itself supervised like a worker (pistil's {@code supervisor}
+	 * child type).
 	 */
 	SUPERVISOR
 

@@ -15,9 +15,10 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 
 /**
- * Unpacks a Spring Boot executable jar into a plain class path. Children started from the nested
- * jars through Spring Boot's launcher boot about twice as slowly as from plain files, and an
- * arbiter starts many children: one unpacking at start-up pays for itself at once.
+ * Unpacks a Spring Boot executable jar into a plain class path. Children started from the
+ * nested jars through Spring Boot's launcher boot about twice as slowly as from plain
+ * files, and an arbiter starts many children: one unpacking at start-up pays for itself
+ * at once.
  */
 final class ExecutableJar {
 

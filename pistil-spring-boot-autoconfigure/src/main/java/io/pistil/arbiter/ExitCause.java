@@ -9,8 +9,8 @@ public enum ExitCause {
 	REQUESTED,
 
 	/**
-	 * The arbiter replaced it after its max-requests or max-memory: it stopped once its replacement
-	 * was ready.
+	 * The arbiter replaced it after its max-requests or max-memory: it stopped once its
+	 * replacement was ready.
 	 */
 	RECYCLED,
 
@@ -20,7 +20,10 @@ public enum ExitCause {
 	/** It ended by itself with another exit code. */
 	CRASH,
 
-	/** A signal it did not get from the arbiter ended it (an OOM killer, a {@code kill -9}). */
+	/**
+	 * A signal it did not get from the arbiter ended it (an OOM killer, a
+	 * {@code kill -9}).
+	 */
 	KILLED,
 
 	/** The arbiter killed it after its heartbeat timeout. */

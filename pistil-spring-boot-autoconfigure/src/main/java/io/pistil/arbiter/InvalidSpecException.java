@@ -18,7 +18,8 @@ public class InvalidSpecException extends RuntimeException {
 	/**
 	 * Creates an exception.
 	 * @param pool the pool
-	 * @param property the setting, as its key under {@code pistil.workers.<pool>} (e.g. "timeout")
+	 * @param property the setting, as its key under {@code pistil.workers.<pool>} (e.g.
+	 * "timeout")
 	 * @param value the invalid value
 	 * @param reason why the value is invalid
 	 */
@@ -30,7 +31,9 @@ public class InvalidSpecException extends RuntimeException {
 		this.reason = reason;
 	}
 
-	/** Shows a duration as it is written in configuration (500ms, 30s), not as ISO-8601. */
+	/**
+	 * Shows a duration as it is written in configuration (500ms, 30s), not as ISO-8601.
+	 */
 	static String display(Object value) {
 		if (value instanceof Duration duration) {
 			long millis = duration.toMillis();

@@ -6,19 +6,20 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * How to start a child JVM: which {@code java}, which class path, and what the children share with
- * the arbiter.
+ * How to start a child JVM: which {@code java}, which class path, and what the children
+ * share with the arbiter.
  *
  * @param javaExecutable the {@code java} binary, normally the arbiter's own
  * @param classPath the class path
- * @param executableJar whether the class path is a Spring Boot executable jar, whose nested jars
- * only Spring Boot's launcher can read
+ * @param executableJar whether the class path is a Spring Boot executable jar, whose
+ * nested jars only Spring Boot's launcher can read
  * @param applicationClass the application's main configuration class, or null
  * @param profiles the arbiter's active profiles
  * @param environment the environment every child starts from
- * @param treePath where this arbiter is in the supervision tree: empty at the top, else the pool
- * names of the supervisors above it, joined by '.'
- * @param applicationArguments the application's command-line arguments, handed to every child
+ * @param treePath where this arbiter is in the supervision tree: empty at the top, else
+ * the pool names of the supervisors above it, joined by '.'
+ * @param applicationArguments the application's command-line arguments, handed to every
+ * child
  */
 public record LaunchSettings(Path javaExecutable, String classPath, boolean executableJar, String applicationClass,
 		List<String> profiles, Map<String, String> environment, String treePath, List<String> applicationArguments) {
@@ -63,8 +64,8 @@ public record LaunchSettings(Path javaExecutable, String classPath, boolean exec
 	}
 
 	/**
-	 * Returns the class path for children: the arbiter's own, or an executable jar unpacked into the
-	 * run directory.
+	 * Returns the class path for children: the arbiter's own, or an executable jar
+	 * unpacked into the run directory.
 	 * @param runDirectory the arbiter's run directory
 	 * @return the class path
 	 */
@@ -74,11 +75,12 @@ public record LaunchSettings(Path javaExecutable, String classPath, boolean exec
 	}
 
 	/**
-	 * Builds the JVM's arguments for one child: JVM options, class path, main class, then the child's
-	 * own arguments.
+	 * Builds the JVM's arguments for one child: JVM options, class path, main class, then
+	 * the child's own arguments.
 	 * @param jvmOptions the worker's JVM options
 	 * @param child what the child is told
-	 * @param childClassPath the class path of the children (see {@link #childClassPath(Path)})
+	 * @param childClassPath the class path of the children (see
+	 * {@link #childClassPath(Path)})
 	 * @return the arguments after the {@code java} binary
 	 */
 	static List<String> jvmArguments(List<String> jvmOptions, ChildArguments child, String childClassPath) {

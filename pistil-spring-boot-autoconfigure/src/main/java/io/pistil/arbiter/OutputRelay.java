@@ -10,9 +10,9 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 
 /**
- * Copies what a child prints to the arbiter's own stream, one line at a time, each line prefixed with
- * the worker's name and pid, so that even a thread dump or a JVM error names its worker. Keeps the
- * last lines for error reports.
+ * Copies what a child prints to the arbiter's own stream, one line at a time, each line
+ * prefixed with the worker's name and pid, so that even a thread dump or a JVM error
+ * names its worker. Keeps the last lines for error reports.
  */
 final class OutputRelay {
 
@@ -48,7 +48,9 @@ final class OutputRelay {
 		this.tail.addLast(line);
 	}
 
-	/** Waits until the child's end of the stream is closed and every line has been copied. */
+	/**
+	 * Waits until the child's end of the stream is closed and every line has been copied.
+	 */
 	void await(long millis) throws InterruptedException {
 		this.thread.join(millis);
 	}

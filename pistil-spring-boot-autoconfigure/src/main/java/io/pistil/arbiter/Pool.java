@@ -10,8 +10,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * One pool's state: its spec, how many workers it should run, and the ones it runs. Touched only by
- * the arbiter thread.
+ * One pool's state: its spec, how many workers it should run, and the ones it runs.
+ * Touched only by the arbiter thread.
  */
 final class Pool {
 
@@ -28,21 +28,33 @@ final class Pool {
 
 	long restarts;
 
-	/** Whether the pool gave up after too many restarts: it runs no worker until a reload or a scale. */
+	/**
+	 * Whether the pool gave up after too many restarts: it runs no worker until a reload
+	 * or a scale.
+	 */
 	boolean failed;
 
 	/** How many workers ended in a row without a stable run: drives the backoff. */
 	int crashStreak;
 
-	/** When the restarts within the restart intensity's period happened (System.nanoTime()). */
+	/**
+	 * When the restarts within the restart intensity's period happened
+	 * (System.nanoTime()).
+	 */
 	final Deque<Long> restartTimes = new ArrayDeque<>();
 
-	/** No spawn before this time (System.nanoTime()), after a worker failed to boot; 0 for none. */
+	/**
+	 * No spawn before this time (System.nanoTime()), after a worker failed to boot; 0 for
+	 * none.
+	 */
 	long nextSpawnAt;
 
 	final List<WorkerProcess> workers = new ArrayList<>();
 
-	/** Workers started to replace one worker each, which stops once its replacement is ready. */
+	/**
+	 * Workers started to replace one worker each, which stops once its replacement is
+	 * ready.
+	 */
 	final Map<WorkerProcess, WorkerProcess> replacements = new HashMap<>();
 
 	Pool(WorkerSpec spec) {
@@ -64,8 +76,9 @@ final class Pool {
 	}
 
 	/**
-	 * The lowest number no active worker holds: a replacement takes the number of the worker it
-	 * replaces, even while that one is still stopping (the pid tells them apart).
+	 * The lowest number no active worker holds: a replacement takes the number of the
+	 * worker it replaces, even while that one is still stopping (the pid tells them
+	 * apart).
 	 */
 	int freeNumber() {
 		List<WorkerProcess> active = active();
@@ -84,7 +97,10 @@ final class Pool {
 		return active().stream().min(Comparator.comparingLong((worker) -> worker.age));
 	}
 
-	/** Forgets a failure and the restarts behind it: an operator reloaded or scaled the pool. */
+	/**
+	 * Forgets a failure and the restarts behind it: an operator reloaded or scaled the
+	 * pool.
+	 */
 	void recover() {
 		this.failed = false;
 		this.crashStreak = 0;
@@ -95,7 +111,8 @@ final class Pool {
 	/**
 	 * Records a restart and tells whether it goes past the restart intensity.
 	 * @param now the time
-	 * @return whether the pool has restarted more than max-restarts times within the period
+	 * @return whether the pool has restarted more than max-restarts times within the
+	 * period
 	 */
 	boolean restartExceedsIntensity(long now) {
 		RestartPolicy policy = this.spec.restart();

@@ -15,9 +15,9 @@ import io.pistil.process.SocketControl;
 import io.pistil.process.SpawnRequest;
 
 /**
- * The listening sockets of the arbiter's tcp pools, following their specs, and what each worker of
- * a pool gets of them at its spawn. Touched only by the arbiter thread (and by the arbiter's start
- * before that thread runs).
+ * The listening sockets of the arbiter's tcp pools, following their specs, and what each
+ * worker of a pool gets of them at its spawn. Touched only by the arbiter thread (and by
+ * the arbiter's start before that thread runs).
  */
 final class PoolListeners implements AutoCloseable {
 
@@ -38,7 +38,8 @@ final class PoolListeners implements AutoCloseable {
 	/**
 	 * Opens every tcp pool's sockets, at the arbiter's start.
 	 * @param specs every pool
-	 * @throws io.pistil.net.ListenException if an address cannot be listened on; none is open then
+	 * @throws io.pistil.net.ListenException if an address cannot be listened on; none is
+	 * open then
 	 */
 	void open(List<WorkerSpec> specs) {
 		try {
@@ -48,24 +49,26 @@ final class PoolListeners implements AutoCloseable {
 			this.listeners.close();
 			throw ex;
 		}
-		this.listeners.unusedActivated().forEach((address) -> logger.warn("pistil: no pool listens on "
-				+ ListenAddress.format(address) + ", which socket activation passed on"));
+		this.listeners.unusedActivated()
+			.forEach((address) -> logger.warn("pistil: no pool listens on " + ListenAddress.format(address)
+					+ ", which socket activation passed on"));
 	}
 
 	/**
-	 * Makes a pool listen on the addresses of its spec, at the start and on each reload: its workers
-	 * share the sockets, except with reuse-port, where each binds its own. Sockets on addresses the
-	 * spec no longer lists stay open until {@link #settle}.
+	 * Makes a pool listen on the addresses of its spec, at the start and on each reload:
+	 * its workers share the sockets, except with reuse-port, where each binds its own.
+	 * Sockets on addresses the spec no longer lists stay open until {@link #settle}.
 	 * @param spec the pool's spec
-	 * @throws io.pistil.net.ListenException if an address cannot be listened on; nothing changes then
+	 * @throws io.pistil.net.ListenException if an address cannot be listened on; nothing
+	 * changes then
 	 */
 	void listen(WorkerSpec spec) {
 		this.listeners.listen(spec.name(), sharedAddresses(spec), (spec.tcp() != null) ? spec.tcp().backlog() : 0);
 	}
 
 	/**
-	 * Closes a pool's sockets on addresses its spec does not list, once no new worker of another spec
-	 * can come: after a reload, or after a reload that failed.
+	 * Closes a pool's sockets on addresses its spec does not list, once no new worker of
+	 * another spec can come: after a reload, or after a reload that failed.
 	 * @param spec the pool's spec
 	 */
 	void settle(WorkerSpec spec) {
@@ -82,8 +85,8 @@ final class PoolListeners implements AutoCloseable {
 	}
 
 	/**
-	 * Returns the JVM options that tell a new worker of a tcp pool its sockets (as handed over by
-	 * {@link #descriptors}) and threads.
+	 * Returns the JVM options that tell a new worker of a tcp pool its sockets (as handed
+	 * over by {@link #descriptors}) and threads.
 	 * @param spec the pool's spec
 	 * @return the options, none for a pool that is no tcp pool
 	 */
@@ -98,14 +101,18 @@ final class PoolListeners implements AutoCloseable {
 			inherited.put(SpawnRequest.FIRST_HANDED_OVER + i, new ListenAddress(shared.get(i).boundAddress()));
 		}
 		return new TcpChildSettings(inherited, tcp.reusePort() ? tcp.listen() : List.of(), tcp.backlog(), tcp.threads(),
-				tcp.workerConnections()).jvmOptions();
+				tcp.workerConnections())
+			.jvmOptions();
 	}
 
 	private List<Listeners.Listener> shared(WorkerSpec spec) {
 		return this.listeners.of(spec.name(), sharedAddresses(spec));
 	}
 
-	/** The addresses whose sockets a pool's workers share: a tcp pool's, unless each worker binds its own. */
+	/**
+	 * The addresses whose sockets a pool's workers share: a tcp pool's, unless each
+	 * worker binds its own.
+	 */
 	private static List<ListenAddress> sharedAddresses(WorkerSpec spec) {
 		TcpSpec tcp = spec.tcp();
 		return (tcp != null && !tcp.reusePort()) ? tcp.listen() : List.of();

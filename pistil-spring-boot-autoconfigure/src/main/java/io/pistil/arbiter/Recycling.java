@@ -7,14 +7,16 @@ import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * When the arbiter replaces a worker that works: after a number of connections, as gunicorn's
- * {@code max_requests} (and {@code max_requests_jitter}) does, or once its memory passes a limit,
- * which gunicorn never shipped. The replacement starts first; the worker stops once it is ready.
+ * When the arbiter replaces a worker that works: after a number of connections, as
+ * gunicorn's {@code max_requests} (and {@code max_requests_jitter}) does, or once its
+ * memory passes a limit, which gunicorn never shipped. The replacement starts first; the
+ * worker stops once it is ready.
  *
  * @param maxRequests connections a worker handles before it is replaced; 0 for no limit
  * @param maxRequestsJitter up to this many connections added at random to each worker's
  * max-requests, so that workers started together are not replaced together
- * @param maxMemory resident memory (RSS) in bytes beyond which a worker is replaced; 0 for no limit
+ * @param maxMemory resident memory (RSS) in bytes beyond which a worker is replaced; 0
+ * for no limit
  */
 public record Recycling(long maxRequests, long maxRequestsJitter, long maxMemory) {
 
@@ -73,7 +75,10 @@ public record Recycling(long maxRequests, long maxRequestsJitter, long maxMemory
 		return Optional.empty();
 	}
 
-	/** A process's resident memory in bytes, as procfs reports it; 0 for a process that is gone. */
+	/**
+	 * A process's resident memory in bytes, as procfs reports it; 0 for a process that is
+	 * gone.
+	 */
 	private static long residentMemory(long pid) {
 		try {
 			for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {

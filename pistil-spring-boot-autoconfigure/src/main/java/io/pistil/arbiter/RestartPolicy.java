@@ -7,18 +7,22 @@ import java.util.concurrent.ThreadLocalRandom;
  * When a pool restarts its workers, how soon, and when it gives up.
  *
  * @param type which ends are restarted
- * @param maxRestarts the most restarts within {@code period} before the pool gives up (FAILED)
+ * @param maxRestarts the most restarts within {@code period} before the pool gives up
+ * (FAILED)
  * @param period the sliding window of the restart intensity
- * @param backoffMin the delay before the second restart of a worker that keeps crashing (the first
- * is immediate, unless the worker died before it was ready)
+ * @param backoffMin the delay before the second restart of a worker that keeps crashing
+ * (the first is immediate, unless the worker died before it was ready)
  * @param backoffMax the longest delay between two restarts
- * @param backoffReset how long a worker must run for its pool to count it as stable again, ending
- * the backoff
+ * @param backoffReset how long a worker must run for its pool to count it as stable
+ * again, ending the backoff
  */
 public record RestartPolicy(RestartType type, int maxRestarts, Duration period, Duration backoffMin,
 		Duration backoffMax, Duration backoffReset) {
 
-	/** Permanent workers, 10 restarts a minute at most, backoff from 1 s to 30 s, stable after 30 s. */
+	/**
+	 * Permanent workers, 10 restarts a minute at most, backoff from 1 s to 30 s, stable
+	 * after 30 s.
+	 */
 	public static final RestartPolicy DEFAULT = new RestartPolicy(RestartType.PERMANENT, 10, Duration.ofMinutes(1),
 			Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofSeconds(30));
 
@@ -48,11 +52,13 @@ public record RestartPolicy(RestartType type, int maxRestarts, Duration period, 
 	}
 
 	/**
-	 * The delay before a restart: none for the first of a streak, then exponential from backoff-min up
-	 * to backoff-max, with jitter (between half and all of it) so that crashing workers do not restart
-	 * in step.
-	 * @param streak how many workers of the pool ended in a row without a stable run, this one included
-	 * @param bootFailure whether this one died before it was ready (never restarted at once)
+	 * The delay before a restart: none for the first of a streak, then exponential from
+	 * backoff-min up to backoff-max, with jitter (between half and all of it) so that
+	 * crashing workers do not restart in step.
+	 * @param streak how many workers of the pool ended in a row without a stable run,
+	 * this one included
+	 * @param bootFailure whether this one died before it was ready (never restarted at
+	 * once)
 	 * @return the delay
 	 */
 	public Duration backoff(int streak, boolean bootFailure) {

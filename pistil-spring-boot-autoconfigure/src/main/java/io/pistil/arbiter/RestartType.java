@@ -5,10 +5,26 @@ package io.pistil.arbiter;
  *
  * <table>
  * <caption>Restart decision</caption>
- * <tr><th></th><th>exit code 0</th><th>any other end</th></tr>
- * <tr><td>PERMANENT</td><td>restarted</td><td>restarted</td></tr>
- * <tr><td>TRANSIENT</td><td>not restarted</td><td>restarted</td></tr>
- * <tr><td>TEMPORARY</td><td>not restarted</td><td>not restarted</td></tr>
+ * <tr>
+ * <th></th>
+ * <th>exit code 0</th>
+ * <th>any other end</th>
+ * </tr>
+ * <tr>
+ * <td>PERMANENT</td>
+ * <td>restarted</td>
+ * <td>restarted</td>
+ * </tr>
+ * <tr>
+ * <td>TRANSIENT</td>
+ * <td>not restarted</td>
+ * <td>restarted</td>
+ * </tr>
+ * <tr>
+ * <td>TEMPORARY</td>
+ * <td>not restarted</td>
+ * <td>not restarted</td>
+ * </tr>
  * </table>
  * A worker that is not restarted leaves its pool one worker smaller.
  */

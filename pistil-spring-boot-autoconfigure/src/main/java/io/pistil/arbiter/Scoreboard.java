@@ -11,13 +11,15 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /**
- * A memory-mapped file shared by the arbiter and its children, one fixed-size slot per worker, as
- * in Apache httpd's scoreboard. A child's heartbeat is a single store into its slot; the arbiter
- * scans every slot on each tick. gunicorn's heartbeat (a syscall per notify) costs 200 times more.
+ * A memory-mapped file shared by the arbiter and its children, one fixed-size slot per
+ * worker, as in Apache httpd's scoreboard. A child's heartbeat is a single store into its
+ * slot; the arbiter scans every slot on each tick. gunicorn's heartbeat (a syscall per
+ * notify) costs 200 times more.
  *
- * <p>Layout: a header of {@value #HEADER_SIZE} bytes (magic, slot count), then slots of
- * {@value #SLOT_SIZE} bytes, each a row of native-order longs: pid, state, heartbeat counter,
- * requests handled, busy flag.
+ * <p>
+ * Layout: a header of {@value #HEADER_SIZE} bytes (magic, slot count), then slots of
+ * {@value #SLOT_SIZE} bytes, each a row of native-order longs: pid, state, heartbeat
+ * counter, requests handled, busy flag.
  */
 public final class Scoreboard implements AutoCloseable {
 
@@ -89,7 +91,8 @@ public final class Scoreboard implements AutoCloseable {
 
 	private static MappedByteBuffer map(Path file, long size, boolean create) {
 		StandardOpenOption[] options = create
-				? new StandardOpenOption[] { StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE }
+				? new StandardOpenOption[] { StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
+						StandardOpenOption.WRITE }
 				: new StandardOpenOption[] { StandardOpenOption.READ, StandardOpenOption.WRITE };
 		// The mapping outlives the channel: nothing stays open but the mapping itself.
 		try (FileChannel channel = FileChannel.open(file, options)) {
@@ -118,11 +121,13 @@ public final class Scoreboard implements AutoCloseable {
 
 	@Override
 	public void close() {
-		// A mapped buffer is released by the garbage collector; there is no descriptor to close.
+		// A mapped buffer is released by the garbage collector; there is no descriptor to
+		// close.
 	}
 
 	/**
-	 * One worker's row. The child writes it; the arbiter reads it and clears it between workers.
+	 * One worker's row. The child writes it; the arbiter reads it and clears it between
+	 * workers.
 	 */
 	public final class Slot {
 
@@ -146,7 +151,10 @@ public final class Scoreboard implements AutoCloseable {
 			put(STATE, BOOTING);
 		}
 
-		/** Records a heartbeat: one store; the arbiter notes the time when the counter moves. */
+		/**
+		 * Records a heartbeat: one store; the arbiter notes the time when the counter
+		 * moves.
+		 */
 		public void heartbeat() {
 			put(HEARTBEAT, ++this.heartbeats);
 		}

@@ -5,7 +5,10 @@ package io.pistil.arbiter;
  */
 public enum ShutdownMode {
 
-	/** SIGTERM, then SIGKILL after the graceful timeout (OTP's shutdown timeout, pistil's {@code kill}). */
+	/**
+	 * SIGTERM, then SIGKILL after the graceful timeout (OTP's shutdown timeout, pistil's
+	 * {@code kill}).
+	 */
 	GRACEFUL,
 
 	/** SIGKILL at once (OTP's and pistil's {@code brutal_kill}). */

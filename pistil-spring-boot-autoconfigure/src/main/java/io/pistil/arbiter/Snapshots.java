@@ -5,7 +5,8 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * Read-only views of an arbiter's state, taken on the arbiter thread, for endpoints and metrics.
+ * Read-only views of an arbiter's state, taken on the arbiter thread, for endpoints and
+ * metrics.
  */
 public final class Snapshots {
 
@@ -37,8 +38,8 @@ public final class Snapshots {
 	 * @param restarts how many workers ended without being asked to
 	 * @param workers its workers, stopping ones included
 	 */
-	public record PoolSnapshot(String name, String type, String state, int desired, int running, int ready, int minWorkers,
-			int maxWorkers, long restarts, List<WorkerSnapshot> workers) {
+	public record PoolSnapshot(String name, String type, String state, int desired, int running, int ready,
+			int minWorkers, int maxWorkers, long restarts, List<WorkerSnapshot> workers) {
 	}
 
 	/**
@@ -49,7 +50,8 @@ public final class Snapshots {
 	 * @param state booting, idle, busy or stopping
 	 * @param generation the reload generation it was spawned in
 	 * @param startedAt when it was spawned
-	 * @param heartbeatAge time since its last heartbeat (since its spawn before it is ready)
+	 * @param heartbeatAge time since its last heartbeat (since its spawn before it is
+	 * ready)
 	 * @param requests requests it has handled
 	 */
 	public record WorkerSnapshot(int number, long pid, String state, long generation, Instant startedAt,

@@ -11,11 +11,13 @@ import io.pistil.net.ListenAddress;
  *
  * @param listen the addresses, at least one
  * @param backlog the length of each socket's queue of connections waiting to be accepted
- * @param reusePort whether each worker binds sockets of its own with {@code SO_REUSEPORT} instead of
- * sharing the arbiter's
- * @param threads how many connections a worker serves at once: a number of threads (1: one after
- * the other on its accept thread), or {@value #VIRTUAL_THREADS} for a virtual thread per connection
- * @param workerConnections with virtual threads, the most connections a worker serves at once
+ * @param reusePort whether each worker binds sockets of its own with {@code SO_REUSEPORT}
+ * instead of sharing the arbiter's
+ * @param threads how many connections a worker serves at once: a number of threads (1:
+ * one after the other on its accept thread), or {@value #VIRTUAL_THREADS} for a virtual
+ * thread per connection
+ * @param workerConnections with virtual threads, the most connections a worker serves at
+ * once
  */
 public record TcpSpec(List<ListenAddress> listen, int backlog, boolean reusePort, String threads,
 		int workerConnections) {
@@ -49,8 +51,8 @@ public record TcpSpec(List<ListenAddress> listen, int backlog, boolean reusePort
 		if (this.reusePort) {
 			for (ListenAddress address : this.listen) {
 				if (address.isUnix() || address.port() == 0) {
-					throw new InvalidSpecException(pool, "listen", address, "with reuse-port, every address needs a"
-							+ " port of its own: no Unix socket, no port 0");
+					throw new InvalidSpecException(pool, "listen", address,
+							"with reuse-port, every address needs a" + " port of its own: no Unix socket, no port 0");
 				}
 			}
 		}

@@ -1,8 +1,8 @@
 package io.pistil.arbiter;
 
 /**
- * Thrown when a worker fails to become ready while the arbiter starts: the arbiter stops instead of
- * restarting it in a loop. The message holds the worker's own error.
+ * Thrown when a worker fails to become ready while the arbiter starts: the arbiter stops
+ * instead of restarting it in a loop. The message holds the worker's own error.
  */
 public class WorkerBootException extends RuntimeException {
 
@@ -14,7 +14,8 @@ public class WorkerBootException extends RuntimeException {
 	 * Creates an exception.
 	 * @param worker the worker, e.g. "hello.1 (pid 1234)"
 	 * @param how how it ended, e.g. "exited with code 3"
-	 * @param workerError what the worker reported: its exception, or the last lines it printed
+	 * @param workerError what the worker reported: its exception, or the last lines it
+	 * printed
 	 */
 	public WorkerBootException(String worker, String how, String workerError) {
 		super("Worker " + worker + " failed to start (" + how + "):\n" + workerError);

@@ -4,15 +4,16 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Changes a worker's JVM options or environment just before it is spawned (where gunicorn's
- * pre_fork hook changes the fork).
+ * Changes a worker's JVM options or environment just before it is spawned (where
+ * gunicorn's pre_fork hook changes the fork).
  */
 @FunctionalInterface
 public interface WorkerLaunchCustomizer {
 
 	/**
 	 * Customizes one launch.
-	 * @param launch the worker about to be spawned, with its JVM options and environment to change
+	 * @param launch the worker about to be spawned, with its JVM options and environment
+	 * to change
 	 */
 	void customize(WorkerLaunch launch);
 

@@ -44,10 +44,16 @@ final class WorkerProcess {
 
 	boolean killed;
 
-	/** Connections after which it is recycled (its pool's max-requests, plus its share of the jitter). */
+	/**
+	 * Connections after which it is recycled (its pool's max-requests, plus its share of
+	 * the jitter).
+	 */
 	long requestLimit = Long.MAX_VALUE;
 
-	/** Whether the arbiter started a replacement for it because of its max-requests or max-memory. */
+	/**
+	 * Whether the arbiter started a replacement for it because of its max-requests or
+	 * max-memory.
+	 */
 	boolean recycled;
 
 	WorkerProcess(WorkerSpec spec, int number, int slot, long pid, long age, long generation, long spawnedAt,

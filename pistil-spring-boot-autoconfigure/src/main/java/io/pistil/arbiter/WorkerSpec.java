@@ -8,19 +8,20 @@ import java.util.Objects;
 import io.pistil.worker.ContextMode;
 
 /**
- * Everything the arbiter needs to run one pool: which worker, how many, and how to supervise them.
- * Validated on construction, so a pool never starts half-configured.
+ * Everything the arbiter needs to run one pool: which worker, how many, and how to
+ * supervise them. Validated on construction, so a pool never starts half-configured.
  *
  * @param name the pool name
  * @param type what the children are: workers, or supervisors of pools of their own
- * @param workerClass fully qualified class name of the {@code Worker}; empty for supervisors
- * @param beanName the bean to take from a {@link ContextMode#FULL full} context, or null for the
- * bean of {@code workerClass}
+ * @param workerClass fully qualified class name of the {@code Worker}; empty for
+ * supervisors
+ * @param beanName the bean to take from a {@link ContextMode#FULL full} context, or null
+ * for the bean of {@code workerClass}
  * @param workers how many workers to keep running
  * @param minWorkers the fewest workers scaling down may leave
  * @param maxWorkers the most workers scaling up may reach
- * @param reloadSurge how many new workers a rolling reload starts at once, each before an old one
- * stops
+ * @param reloadSurge how many new workers a rolling reload starts at once, each before an
+ * old one stops
  * @param timeout how long a ready worker may stay silent before it counts as hung
  * @param bootTimeout how long a worker may take to become ready
  * @param gracefulTimeout how long a worker may take to stop once asked to
@@ -31,15 +32,14 @@ import io.pistil.worker.ContextMode;
  * @param args free-form settings handed to the worker
  * @param restart when workers are restarted, how soon, and when the pool gives up
  * @param shutdown how workers are stopped
- * @param tcp where a tcp pool listens and how its workers serve connections; null for a pool of
- * another type
+ * @param tcp where a tcp pool listens and how its workers serve connections; null for a
+ * pool of another type
  * @param recycling when a worker that works is replaced
  */
 public record WorkerSpec(String name, ChildType type, String workerClass, String beanName, int workers, int minWorkers,
-		int maxWorkers, int reloadSurge, Duration timeout,
-		Duration bootTimeout, Duration gracefulTimeout, Duration pause, ContextMode context, List<String> jvmOptions,
-		Map<String, String> environment, Map<String, String> args, RestartPolicy restart, ShutdownMode shutdown,
-		TcpSpec tcp, Recycling recycling) {
+		int maxWorkers, int reloadSurge, Duration timeout, Duration bootTimeout, Duration gracefulTimeout,
+		Duration pause, ContextMode context, List<String> jvmOptions, Map<String, String> environment,
+		Map<String, String> args, RestartPolicy restart, ShutdownMode shutdown, TcpSpec tcp, Recycling recycling) {
 
 	public WorkerSpec {
 		if (name == null || !name.matches("[A-Za-z0-9][A-Za-z0-9_.-]*")) {
@@ -57,7 +57,8 @@ public record WorkerSpec(String name, ChildType type, String workerClass, String
 			throw new InvalidSpecException(name, "min-workers", minWorkers, "must be 0 or more");
 		}
 		if (maxWorkers < minWorkers) {
-			throw new InvalidSpecException(name, "max-workers", maxWorkers, "must be min-workers (" + minWorkers + ") or more");
+			throw new InvalidSpecException(name, "max-workers", maxWorkers,
+					"must be min-workers (" + minWorkers + ") or more");
 		}
 		if (workers < minWorkers || workers > maxWorkers) {
 			throw new InvalidSpecException(name, "workers", workers,

@@ -5,11 +5,12 @@ import org.springframework.context.SmartLifecycle;
 import io.pistil.arbiter.Arbiter;
 
 /**
- * Waits, as the application context starts, for the workers the arbiter began to spawn when it was
- * created, and stops the arbiter with the context.
+ * Waits, as the application context starts, for the workers the arbiter began to spawn
+ * when it was created, and stops the arbiter with the context.
  *
- * <p>Its phase puts it before the web server on start (the server opens once every worker is ready)
- * and after it on stop.
+ * <p>
+ * Its phase puts it before the web server on start (the server opens once every worker is
+ * ready) and after it on stop.
  */
 class ArbiterLifecycle implements SmartLifecycle {
 

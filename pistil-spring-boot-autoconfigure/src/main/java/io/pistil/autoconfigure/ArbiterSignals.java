@@ -16,12 +16,14 @@ import io.pistil.arbiter.Arbiter;
 import io.pistil.arbiter.Snapshots.ArbiterSnapshot;
 
 /**
- * The arbiter's signals, as in gunicorn: TERM (graceful stop), INT (quick stop), HUP (reload),
- * TTIN and TTOU (one worker more or less), WINCH (stop every worker, keep the arbiter), USR1 (log
- * every pool and worker). QUIT and USR2 belong to the JVM.
+ * The arbiter's signals, as in gunicorn: TERM (graceful stop), INT (quick stop), HUP
+ * (reload), TTIN and TTOU (one worker more or less), WINCH (stop every worker, keep the
+ * arbiter), USR1 (log every pool and worker). QUIT and USR2 belong to the JVM.
  *
- * <p>A handler only queues its signal: one thread applies them in the order they came, so a signal
- * arriving during another's work (HUP during a reload, a burst of TTIN) waits its turn.
+ * <p>
+ * A handler only queues its signal: one thread applies them in the order they came, so a
+ * signal arriving during another's work (HUP during a reload, a burst of TTIN) waits its
+ * turn.
  */
 final class ArbiterSignals {
 
@@ -59,7 +61,10 @@ final class ArbiterSignals {
 		handle("USR1", () -> apply("USR1", this::logStatus));
 	}
 
-	/** Marks the arbiter as started: a stop signal before that must end the wait for the workers. */
+	/**
+	 * Marks the arbiter as started: a stop signal before that must end the wait for the
+	 * workers.
+	 */
 	void started() {
 		this.started = true;
 	}
@@ -94,8 +99,9 @@ final class ArbiterSignals {
 	}
 
 	/**
-	 * Stops on a thread of its own (a stop must not wait behind a reload's queue entry); the first stop
-	 * signal closes the application and exits with 0, a later one hurries the workers.
+	 * Stops on a thread of its own (a stop must not wait behind a reload's queue entry);
+	 * the first stop signal closes the application and exits with 0, a later one hurries
+	 * the workers.
 	 */
 	private void stop(boolean quick) {
 		boolean first = this.exiting.compareAndSet(false, true);
@@ -104,7 +110,8 @@ final class ArbiterSignals {
 				this.arbiter.stopQuickly();
 			}
 			else if (!this.started) {
-				// The context cannot close while its refresh waits for the workers: end that wait first.
+				// The context cannot close while its refresh waits for the workers: end
+				// that wait first.
 				this.arbiter.stop();
 			}
 			if (first) {
@@ -119,12 +126,29 @@ final class ArbiterSignals {
 		ArbiterSnapshot snapshot = this.arbiter.snapshot();
 		StringBuilder status = new StringBuilder("pistil arbiter (pid " + snapshot.pid() + ") " + snapshot.state());
 		snapshot.pools().forEach((pool) -> {
-			status.append("\n  pool ").append(pool.name()).append(' ').append(pool.state()).append(": ")
-				.append(pool.ready()).append(" ready of ").append(pool.desired()).append(", ").append(pool.restarts())
+			status.append("\n  pool ")
+				.append(pool.name())
+				.append(' ')
+				.append(pool.state())
+				.append(": ")
+				.append(pool.ready())
+				.append(" ready of ")
+				.append(pool.desired())
+				.append(", ")
+				.append(pool.restarts())
 				.append(" restart(s)");
-			pool.workers().forEach((worker) -> status.append("\n    ").append(pool.name()).append('.')
-				.append(worker.number()).append(" pid ").append(worker.pid()).append(' ').append(worker.state())
-				.append(", heartbeat ").append(worker.heartbeatAge().toMillis()).append(" ms ago"));
+			pool.workers()
+				.forEach((worker) -> status.append("\n    ")
+					.append(pool.name())
+					.append('.')
+					.append(worker.number())
+					.append(" pid ")
+					.append(worker.pid())
+					.append(' ')
+					.append(worker.state())
+					.append(", heartbeat ")
+					.append(worker.heartbeatAge().toMillis())
+					.append(" ms ago"));
 		});
 		logger.info(status);
 	}

@@ -23,8 +23,8 @@ import io.pistil.worker.PistilWorker;
  * @param jvmOptions the JVM options
  * @param args the worker's arguments
  */
-record DeclaredWorker(String pool, String className, int workers, String timeout, String pause,
-		ContextMode context, List<String> jvmOptions, Map<String, String> args) {
+record DeclaredWorker(String pool, String className, int workers, String timeout, String pause, ContextMode context,
+		List<String> jvmOptions, Map<String, String> args) {
 
 	static DeclaredWorker of(String beanName, AnnotationMetadata metadata) {
 		AnnotationAttributes attributes = AnnotationAttributes

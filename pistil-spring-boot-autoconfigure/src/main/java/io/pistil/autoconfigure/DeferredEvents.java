@@ -12,9 +12,10 @@ import io.pistil.arbiter.ArbiterEvent;
 import io.pistil.arbiter.ArbiterListener;
 
 /**
- * Publishes the arbiter's events as application events, holding back the ones that come before
- * the context's {@code @EventListener} methods are registered: the arbiter begins spawning while the
- * application is still starting. Held events are published in order once {@link #open()} is called.
+ * Publishes the arbiter's events as application events, holding back the ones that come
+ * before the context's {@code @EventListener} methods are registered: the arbiter begins
+ * spawning while the application is still starting. Held events are published in order
+ * once {@link #open()} is called.
  */
 final class DeferredEvents implements ArbiterListener {
 
@@ -40,8 +41,8 @@ final class DeferredEvents implements ArbiterListener {
 	}
 
 	/**
-	 * Publishes the held events, and every later one at once. A listener that throws is logged, as
-	 * the arbiter does for the events it publishes itself.
+	 * Publishes the held events, and every later one at once. A listener that throws is
+	 * logged, as the arbiter does for the events it publishes itself.
 	 */
 	synchronized void open() {
 		if (this.held != null) {

@@ -50,14 +50,15 @@ public final class PistilAutoConfiguration {
 	}
 
 	/**
-	 * Makes a web server wait for the arbiter's creation, so that the workers start booting before
-	 * the server and the rest of the application rather than after them.
+	 * Makes a web server wait for the arbiter's creation, so that the workers start
+	 * booting before the server and the rest of the application rather than after them.
 	 */
 	@Bean
 	static BeanFactoryPostProcessor pistilArbiterBeforeWebServer() {
 		return (beanFactory) -> {
 			ClassLoader classLoader = beanFactory.getBeanClassLoader();
-			if (!beanFactory.containsBeanDefinition(ARBITER_BEAN) || !ClassUtils.isPresent(WEB_SERVER_FACTORY, classLoader)) {
+			if (!beanFactory.containsBeanDefinition(ARBITER_BEAN)
+					|| !ClassUtils.isPresent(WEB_SERVER_FACTORY, classLoader)) {
 				return;
 			}
 			Class<?> factoryType = ClassUtils.resolveClassName(WEB_SERVER_FACTORY, classLoader);
@@ -84,7 +85,8 @@ public final class PistilAutoConfiguration {
 		ClassLoader classLoader = beanFactory.getBeanClassLoader();
 		String treePath = properties.getTreePath();
 		PistilProperties node = properties.node(treePath);
-		// Annotated workers are top-level pools; a supervisor child runs only its configured children.
+		// Annotated workers are top-level pools; a supervisor child runs only its
+		// configured children.
 		Map<String, DeclaredWorker> declared = treePath.isEmpty() ? registrar.declaredWorkers() : Map.of();
 		List<WorkerSpec> specs = new WorkerSpecs(node, declared, beanFactory, classLoader).resolve();
 		List<String> poolNames = specs.stream().map(WorkerSpec::name).toList();
@@ -95,12 +97,13 @@ public final class PistilAutoConfiguration {
 			}
 		}
 		if (properties.getMaxBooting() != null && properties.getMaxBooting() < 1) {
-			throw new IllegalArgumentException("pistil.max-booting must be 1 or more, was " + properties.getMaxBooting());
+			throw new IllegalArgumentException(
+					"pistil.max-booting must be 1 or more, was " + properties.getMaxBooting());
 		}
 		ConfigurableEnvironment environment = context.getEnvironment();
 		LaunchSettings launch = LaunchSettings.ofCurrentJvm(applicationClass(beanFactory),
-				List.of(environment.getActiveProfiles()), treePath, applicationArguments.stream()
-					.flatMap((arguments) -> Stream.of(arguments.getSourceArgs())).toList());
+				List.of(environment.getActiveProfiles()), treePath,
+				applicationArguments.stream().flatMap((arguments) -> Stream.of(arguments.getSourceArgs())).toList());
 		ArbiterOptions options = ArbiterOptions.defaults()
 			.withListener(events)
 			.withCustomizers(customizers.orderedStream().toList())
@@ -109,7 +112,8 @@ public final class PistilAutoConfiguration {
 			.withMaxBooting((properties.getMaxBooting() != null) ? properties.getMaxBooting()
 					: ArbiterOptions.defaultMaxBooting());
 		Arbiter arbiter = new Arbiter(specs, launch, processControl, options);
-		// The workers boot while the rest of the application starts; the lifecycle waits for them.
+		// The workers boot while the rest of the application starts; the lifecycle waits
+		// for them.
 		arbiter.begin();
 		return arbiter;
 	}

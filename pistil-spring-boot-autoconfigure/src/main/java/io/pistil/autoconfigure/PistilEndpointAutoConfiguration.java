@@ -12,8 +12,8 @@ import io.pistil.actuate.PistilEndpoint;
 import io.pistil.arbiter.Arbiter;
 
 /**
- * The {@code pistil} actuator endpoint, for applications with the actuator, when the endpoint is
- * available (its access is not none, and it is exposed).
+ * The {@code pistil} actuator endpoint, for applications with the actuator, when the
+ * endpoint is available (its access is not none, and it is exposed).
  */
 @AutoConfiguration(after = PistilAutoConfiguration.class)
 @ConditionalOnClass({ Endpoint.class, ConditionalOnAvailableEndpoint.class })

@@ -12,8 +12,8 @@ import io.pistil.actuate.PistilHealthIndicator;
 import io.pistil.arbiter.Arbiter;
 
 /**
- * The {@code pistil} health contributor, for applications with Spring Boot's health support, unless
- * {@code management.health.pistil.enabled} is false.
+ * The {@code pistil} health contributor, for applications with Spring Boot's health
+ * support, unless {@code management.health.pistil.enabled} is false.
  */
 @AutoConfiguration(after = PistilAutoConfiguration.class)
 @ConditionalOnClass(HealthIndicator.class)

@@ -14,8 +14,8 @@ import io.pistil.actuate.PistilMetrics;
 import io.pistil.arbiter.Arbiter;
 
 /**
- * Micrometer meters of the arbiter's pools, for applications with Micrometer: Spring Boot binds
- * them to its meter registries.
+ * Micrometer meters of the arbiter's pools, for applications with Micrometer: Spring Boot
+ * binds them to its meter registries.
  */
 @AutoConfiguration(after = PistilAutoConfiguration.class)
 @ConditionalOnClass(MeterBinder.class)

@@ -27,31 +27,33 @@ public class PistilProperties {
 	private boolean enabled = true;
 
 	/**
-	 * How long workers get to finish after SIGTERM before they are killed, for pools that set no
-	 * graceful-timeout of their own.
+	 * How long workers get to finish after SIGTERM before they are killed, for pools that
+	 * set no graceful-timeout of their own.
 	 */
 	private Duration gracefulTimeout = Duration.ofSeconds(30);
 
 	/**
-	 * Whether the arbiter handles SIGTERM (graceful stop, exit code 0) and SIGINT (quick stop) itself.
+	 * Whether the arbiter handles SIGTERM (graceful stop, exit code 0) and SIGINT (quick
+	 * stop) itself.
 	 */
 	private boolean handleSignals = true;
 
 	/**
-	 * Which workers the arbiter restarts when one of its workers is restarted: 'one-for-one',
-	 * 'one-for-all', or 'rest-for-one' (the pools declared after the worker's pool), as in Erlang/OTP.
+	 * Which workers the arbiter restarts when one of its workers is restarted:
+	 * 'one-for-one', 'one-for-all', or 'rest-for-one' (the pools declared after the
+	 * worker's pool), as in Erlang/OTP.
 	 */
 	private Strategy strategy = Strategy.ONE_FOR_ONE;
 
 	/**
-	 * How many workers may boot at once; the pools declared first boot first. Defaults to the number
-	 * of cores plus one.
+	 * How many workers may boot at once; the pools declared first boot first. Defaults to
+	 * the number of cores plus one.
 	 */
 	private Integer maxBooting;
 
 	/**
-	 * Where this arbiter is in a supervision tree: set by pistil in a supervisor child, empty at the
-	 * top. Not for applications to set.
+	 * Where this arbiter is in a supervision tree: set by pistil in a supervisor child,
+	 * empty at the top. Not for applications to set.
 	 */
 	private String treePath = "";
 
@@ -61,8 +63,8 @@ public class PistilProperties {
 	private List<String> signalPools = new ArrayList<>();
 
 	/**
-	 * Pools by name: each entry overrides the @PistilWorker pool of that name or declares a pool of its
-	 * own.
+	 * Pools by name: each entry overrides the @PistilWorker pool of that name or declares
+	 * a pool of its own.
 	 */
 	private final Map<String, Pool> workers = new LinkedHashMap<>();
 
@@ -115,9 +117,10 @@ public class PistilProperties {
 	}
 
 	/**
-	 * Returns the configuration of the arbiter at a place of the supervision tree below this one: a
-	 * supervisor pool's children with its strategy.
-	 * @param path supervisor pool names from this node down, joined by '.'; empty for this node
+	 * Returns the configuration of the arbiter at a place of the supervision tree below
+	 * this one: a supervisor pool's children with its strategy.
+	 * @param path supervisor pool names from this node down, joined by '.'; empty for
+	 * this node
 	 * @return the node's configuration
 	 * @throws IllegalStateException if no supervisor pool has this path
 	 */
@@ -156,45 +159,47 @@ public class PistilProperties {
 	}
 
 	/**
-	 * One pool. Unset values come from the pool's @PistilWorker annotation, then from the defaults.
+	 * One pool. Unset values come from the pool's @PistilWorker annotation, then from the
+	 * defaults.
 	 */
 	public static class Pool {
 
 		/**
-		 * What the pool's children are: 'worker' (default) runs a Worker; 'tcp' runs a TcpWorker that
-		 * serves the connections of the pool's listen addresses; 'supervisor' is a child JVM running an
-		 * arbiter of its own over the pool's 'children'.
+		 * What the pool's children are: 'worker' (default) runs a Worker; 'tcp' runs a
+		 * TcpWorker that serves the connections of the pool's listen addresses;
+		 * 'supervisor' is a child JVM running an arbiter of its own over the pool's
+		 * 'children'.
 		 */
 		private ChildType type;
 
 		/**
-		 * For a supervisor pool: the pools its children supervise, by name, with the same keys as
-		 * pistil.workers.
+		 * For a supervisor pool: the pools its children supervise, by name, with the same
+		 * keys as pistil.workers.
 		 */
 		private final Map<String, Pool> children = new LinkedHashMap<>();
 
 		/**
-		 * For a supervisor pool: which of its children's workers it restarts when one is restarted.
-		 * Defaults to one-for-one.
+		 * For a supervisor pool: which of its children's workers it restarts when one is
+		 * restarted. Defaults to one-for-one.
 		 */
 		private Strategy strategy;
 
 		/**
-		 * Which ends of a worker are restarted: 'permanent' (every one), 'transient' (all but exit
-		 * code 0), 'temporary' (none). A worker not restarted leaves its pool one smaller. Defaults to
-		 * permanent.
+		 * Which ends of a worker are restarted: 'permanent' (every one), 'transient' (all
+		 * but exit code 0), 'temporary' (none). A worker not restarted leaves its pool
+		 * one smaller. Defaults to permanent.
 		 */
 		private RestartType restart;
 
 		/**
-		 * How workers are stopped: 'graceful' (SIGTERM, then SIGKILL after the graceful timeout) or
-		 * 'brutal' (SIGKILL). Defaults to graceful.
+		 * How workers are stopped: 'graceful' (SIGTERM, then SIGKILL after the graceful
+		 * timeout) or 'brutal' (SIGKILL). Defaults to graceful.
 		 */
 		private ShutdownMode shutdown;
 
 		/**
-		 * The most restarts within 'period' before the pool gives up (state FAILED; in a supervisor
-		 * child, escalation to its parent). Defaults to 10.
+		 * The most restarts within 'period' before the pool gives up (state FAILED; in a
+		 * supervisor child, escalation to its parent). Defaults to 10.
 		 */
 		private Integer maxRestarts;
 
@@ -204,8 +209,8 @@ public class PistilProperties {
 		private Duration period;
 
 		/**
-		 * Delay before the second restart of a worker that keeps crashing, doubling up to backoff-max,
-		 * with jitter. Defaults to 1s.
+		 * Delay before the second restart of a worker that keeps crashing, doubling up to
+		 * backoff-max, with jitter. Defaults to 1s.
 		 */
 		private Duration backoffMin;
 
@@ -215,19 +220,20 @@ public class PistilProperties {
 		private Duration backoffMax;
 
 		/**
-		 * How long a worker must run for its pool to count as stable again, ending the backoff.
-		 * Defaults to 30s.
+		 * How long a worker must run for its pool to count as stable again, ending the
+		 * backoff. Defaults to 30s.
 		 */
 		private Duration backoffReset;
 
 		/**
-		 * Fully qualified name of the Worker class, for a pool not declared by @PistilWorker.
+		 * Fully qualified name of the Worker class, for a pool not declared
+		 * by @PistilWorker.
 		 */
 		private String workerClass;
 
 		/**
-		 * Name of a Worker bean of the application whose class the pool runs, for a pool not declared
-		 * by @PistilWorker.
+		 * Name of a Worker bean of the application whose class the pool runs, for a pool
+		 * not declared by @PistilWorker.
 		 */
 		private String bean;
 
@@ -237,30 +243,32 @@ public class PistilProperties {
 		private Integer workers;
 
 		/**
-		 * The fewest workers scaling down (SIGTTOU, the actuator) may leave. Defaults to 0.
+		 * The fewest workers scaling down (SIGTTOU, the actuator) may leave. Defaults to
+		 * 0.
 		 */
 		private Integer minWorkers;
 
 		/**
-		 * The most workers scaling up (SIGTTIN, the actuator) may reach. Defaults to 64, or the worker
-		 * count if larger.
+		 * The most workers scaling up (SIGTTIN, the actuator) may reach. Defaults to 64,
+		 * or the worker count if larger.
 		 */
 		private Integer maxWorkers;
 
 		/**
-		 * How many new workers a rolling reload starts at once; an old worker stops only once a new one
-		 * is ready. Defaults to 1.
+		 * How many new workers a rolling reload starts at once; an old worker stops only
+		 * once a new one is ready. Defaults to 1.
 		 */
 		private Integer reloadSurge;
 
 		/**
-		 * Heartbeat timeout: a ready worker silent for longer prints a thread dump, is killed and
-		 * replaced. Defaults to the annotation's value, or 30s.
+		 * Heartbeat timeout: a ready worker silent for longer prints a thread dump, is
+		 * killed and replaced. Defaults to the annotation's value, or 30s.
 		 */
 		private Duration timeout;
 
 		/**
-		 * How long a worker may take to start its context and become ready. Defaults to 60s.
+		 * How long a worker may take to start its context and become ready. Defaults to
+		 * 60s.
 		 */
 		private Duration bootTimeout;
 
@@ -271,14 +279,15 @@ public class PistilProperties {
 		private Duration gracefulTimeout;
 
 		/**
-		 * Pause between two calls of handle() in the default worker loop. Defaults to the annotation's
-		 * value, or 100ms.
+		 * Pause between two calls of handle() in the default worker loop. Defaults to the
+		 * annotation's value, or 100ms.
 		 */
 		private Duration pause;
 
 		/**
-		 * Which Spring context the workers start: 'slim' (the worker and what it imports) or 'full'
-		 * (the whole application without web server). Defaults to the annotation's value, or slim.
+		 * Which Spring context the workers start: 'slim' (the worker and what it imports)
+		 * or 'full' (the whole application without web server). Defaults to the
+		 * annotation's value, or slim.
 		 */
 		private ContextMode context;
 
@@ -293,7 +302,8 @@ public class PistilProperties {
 		private final Map<String, String> env = new LinkedHashMap<>();
 
 		/**
-		 * Free-form settings handed to the workers (WorkerContext.args()), added to the annotation's.
+		 * Free-form settings handed to the workers (WorkerContext.args()), added to the
+		 * annotation's.
 		 */
 		private final Map<String, String> args = new LinkedHashMap<>();
 
@@ -374,9 +384,10 @@ public class PistilProperties {
 		}
 
 		/**
-		 * Addresses a tcp pool listens on: host:port, [ipv6]:port or unix:/path. The arbiter binds them
-		 * (SO_REUSEADDR), or takes them from systemd's socket activation, and keeps them open across
-		 * worker restarts and reloads; its workers share them.
+		 * Addresses a tcp pool listens on: host:port, [ipv6]:port or unix:/path. The
+		 * arbiter binds them (SO_REUSEADDR), or takes them from systemd's socket
+		 * activation, and keeps them open across worker restarts and reloads; its workers
+		 * share them.
 		 */
 		private List<String> listen = new ArrayList<>();
 
@@ -386,16 +397,18 @@ public class PistilProperties {
 		private int backlog = 2048;
 
 		/**
-		 * Whether each worker of a tcp pool binds sockets of its own (SO_REUSEPORT) instead of sharing
-		 * the arbiter's: the kernel spreads connections evenly over the workers, but the connections
-		 * queued on a worker's socket when it stops are lost.
+		 * Whether each worker of a tcp pool binds sockets of its own (SO_REUSEPORT)
+		 * instead of sharing the arbiter's: the kernel spreads connections evenly over
+		 * the workers, but the connections queued on a worker's socket when it stops are
+		 * lost.
 		 */
 		private boolean reusePort;
 
 		/**
-		 * How many connections a worker of a tcp pool serves at once: 1 serves them one after the other
-		 * on the accepting thread (gunicorn's sync worker), N on a pool of N threads, 'virtual' each on a
-		 * virtual thread (Java 21 or newer), up to worker-connections.
+		 * How many connections a worker of a tcp pool serves at once: 1 serves them one
+		 * after the other on the accepting thread (gunicorn's sync worker), N on a pool
+		 * of N threads, 'virtual' each on a virtual thread (Java 21 or newer), up to
+		 * worker-connections.
 		 */
 		private String threads = "1";
 
@@ -405,20 +418,21 @@ public class PistilProperties {
 		private int workerConnections = 1000;
 
 		/**
-		 * Number of connections after which a worker of a tcp pool is replaced (gunicorn's
-		 * max_requests); 0 for no limit. The replacement is ready before the worker stops accepting.
+		 * Number of connections after which a worker of a tcp pool is replaced
+		 * (gunicorn's max_requests); 0 for no limit. The replacement is ready before the
+		 * worker stops accepting.
 		 */
 		private long maxRequests;
 
 		/**
-		 * Up to this many connections added at random to each worker's max-requests, so that workers
-		 * started together are not replaced together.
+		 * Up to this many connections added at random to each worker's max-requests, so
+		 * that workers started together are not replaced together.
 		 */
 		private long maxRequestsJitter;
 
 		/**
-		 * Resident memory (RSS) beyond which a worker is replaced, e.g. 256MB; none by default. The
-		 * replacement is ready before the worker stops.
+		 * Resident memory (RSS) beyond which a worker is replaced, e.g. 256MB; none by
+		 * default. The replacement is ready before the worker stops.
 		 */
 		private DataSize maxMemory;
 

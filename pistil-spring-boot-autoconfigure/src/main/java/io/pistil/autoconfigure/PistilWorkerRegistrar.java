@@ -23,12 +23,14 @@ import io.pistil.arbiter.InvalidSpecException;
 import io.pistil.worker.PistilWorker;
 
 /**
- * Collects the {@link PistilWorker @PistilWorker} classes and keeps them out of the arbiter's
- * context: workers run only in child JVMs, so the arbiter never creates one, nor what it imports.
+ * Collects the {@link PistilWorker @PistilWorker} classes and keeps them out of the
+ * arbiter's context: workers run only in child JVMs, so the arbiter never creates one,
+ * nor what it imports.
  *
- * <p>As a {@link TypeExcludeFilter}, registered by its {@link Initializer} before component scanning,
- * it takes the annotated classes out of {@code @SpringBootApplication}'s scan. As a bean definition
- * post-processor it takes out the ones registered otherwise.
+ * <p>
+ * As a {@link TypeExcludeFilter}, registered by its {@link Initializer} before component
+ * scanning, it takes the annotated classes out of {@code @SpringBootApplication}'s scan.
+ * As a bean definition post-processor it takes out the ones registered otherwise.
  */
 public class PistilWorkerRegistrar extends TypeExcludeFilter implements BeanDefinitionRegistryPostProcessor {
 
@@ -40,19 +42,20 @@ public class PistilWorkerRegistrar extends TypeExcludeFilter implements BeanDefi
 
 	/**
 	 * Creates a registrar.
-	 * @param removeDefinitions whether to remove annotated bean definitions from the context; false in
-	 * a child, whose context does hold its worker
+	 * @param removeDefinitions whether to remove annotated bean definitions from the
+	 * context; false in a child, whose context does hold its worker
 	 */
 	public PistilWorkerRegistrar(boolean removeDefinitions) {
 		this.removeDefinitions = removeDefinitions;
 	}
 
 	/**
-	 * Excludes a worker class, and the classes nested in it (the configuration it imports), from
-	 * component scanning.
+	 * Excludes a worker class, and the classes nested in it (the configuration it
+	 * imports), from component scanning.
 	 */
 	@Override
-	public boolean match(MetadataReader metadataReader, MetadataReaderFactory metadataReaderFactory) throws IOException {
+	public boolean match(MetadataReader metadataReader, MetadataReaderFactory metadataReaderFactory)
+			throws IOException {
 		AnnotationMetadata metadata = metadataReader.getAnnotationMetadata();
 		if (metadata.hasAnnotation(PistilWorker.class.getName())) {
 			declare(Introspector.decapitalize(ClassUtils.getShortName(metadata.getClassName())), metadata);
@@ -71,7 +74,8 @@ public class PistilWorkerRegistrar extends TypeExcludeFilter implements BeanDefi
 			BeanDefinition definition = registry.getBeanDefinition(beanName);
 			if (definition instanceof AnnotatedBeanDefinition annotated
 					&& annotated.getMetadata().hasAnnotation(PistilWorker.class.getName())) {
-				// A @Bean method of a worker carries its class's metadata: it declares no pool, and like the
+				// A @Bean method of a worker carries its class's metadata: it declares no
+				// pool, and like the
 				// worker it belongs to the children only.
 				if (annotated.getFactoryMethodMetadata() == null) {
 					declare(beanName, annotated.getMetadata());

@@ -17,10 +17,10 @@ import org.springframework.core.io.ResourceLoader;
 import io.pistil.arbiter.WorkerSpec;
 
 /**
- * The pools' specs read anew for a reload: the application's configuration files loaded again (with
- * the same command line, system properties, environment variables and profiles), then bound and
- * validated as at start-up. An invalid configuration throws, and the reload leaves the pools as they
- * were.
+ * The pools' specs read anew for a reload: the application's configuration files loaded
+ * again (with the same command line, system properties, environment variables and
+ * profiles), then bound and validated as at start-up. An invalid configuration throws,
+ * and the reload leaves the pools as they were.
  */
 final class ReloadedSpecs implements Supplier<List<WorkerSpec>> {
 
@@ -34,8 +34,8 @@ final class ReloadedSpecs implements Supplier<List<WorkerSpec>> {
 
 	private final ClassLoader classLoader;
 
-	ReloadedSpecs(ConfigurableEnvironment environment, ResourceLoader resourceLoader, Map<String, DeclaredWorker> declared,
-			ListableBeanFactory beanFactory, ClassLoader classLoader) {
+	ReloadedSpecs(ConfigurableEnvironment environment, ResourceLoader resourceLoader,
+			Map<String, DeclaredWorker> declared, ListableBeanFactory beanFactory, ClassLoader classLoader) {
 		this.environment = environment;
 		this.resourceLoader = resourceLoader;
 		this.declared = declared;
@@ -55,7 +55,8 @@ final class ReloadedSpecs implements Supplier<List<WorkerSpec>> {
 				List.of(this.environment.getActiveProfiles()));
 		PistilProperties properties = Binder.get(fresh).bindOrCreate("pistil", PistilProperties.class);
 		return new WorkerSpecs(properties.node(properties.getTreePath()), this.declared, this.beanFactory,
-				this.classLoader).resolve();
+				this.classLoader)
+			.resolve();
 	}
 
 }

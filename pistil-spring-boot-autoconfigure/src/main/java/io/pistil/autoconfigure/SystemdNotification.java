@@ -11,13 +11,16 @@ import io.pistil.net.Systemd;
 import io.pistil.process.SocketControl;
 
 /**
- * Tells systemd, when it gave the application a notification socket ({@code NOTIFY_SOCKET}: a
- * service of {@code Type=notify}), that the application is ready ({@code READY=1}) once it has
- * started, every pool ready and the web server (if any) up; and that it stops ({@code STOPPING=1}).
+ * Tells systemd, when it gave the application a notification socket
+ * ({@code NOTIFY_SOCKET}: a service of {@code Type=notify}), that the application is
+ * ready ({@code READY=1}) once it has started, every pool ready and the web server (if
+ * any) up; and that it stops ({@code STOPPING=1}).
  *
- * <p>The datagram leaves from the application's own process, through the native layer:
+ * <p>
+ * The datagram leaves from the application's own process, through the native layer:
  * {@code systemd-notify}, a process of its own, is ignored under systemd's default
- * {@code NotifyAccess=main}, and may exit before systemd can tell which service it belongs to.
+ * {@code NotifyAccess=main}, and may exit before systemd can tell which service it
+ * belongs to.
  */
 class SystemdNotification {
 

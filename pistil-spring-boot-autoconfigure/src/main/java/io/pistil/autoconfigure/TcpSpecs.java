@@ -12,8 +12,8 @@ import io.pistil.arbiter.ChildType;
 import io.pistil.net.ListenAddress;
 
 /**
- * Builds a pool's {@link TcpSpec} and {@link Recycling} from its {@code pistil.workers.<name>}
- * properties.
+ * Builds a pool's {@link TcpSpec} and {@link Recycling} from its
+ * {@code pistil.workers.<name>} properties.
  */
 final class TcpSpecs {
 
@@ -25,7 +25,8 @@ final class TcpSpecs {
 	 * @param name the pool
 	 * @param configured its properties
 	 * @return the settings, or null for a pool that is no tcp pool
-	 * @throws InvalidSpecException for an address that does not parse, or addresses for another type
+	 * @throws InvalidSpecException for an address that does not parse, or addresses for
+	 * another type
 	 */
 	static TcpSpec tcp(String name, PistilProperties.Pool configured) {
 		if (configured.getType() != ChildType.TCP) {

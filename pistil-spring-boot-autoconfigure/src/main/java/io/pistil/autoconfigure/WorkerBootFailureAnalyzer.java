@@ -12,10 +12,8 @@ class WorkerBootFailureAnalyzer extends AbstractFailureAnalyzer<WorkerBootExcept
 
 	@Override
 	protected FailureAnalysis analyze(Throwable rootFailure, WorkerBootException cause) {
-		return new FailureAnalysis(cause.getMessage(),
-				"Fix the worker's context. The lines prefixed [" + cause.getWorker().replaceAll(" .*", "")
-						+ " pid ...] above show its whole log.",
-				cause);
+		return new FailureAnalysis(cause.getMessage(), "Fix the worker's context. The lines prefixed ["
+				+ cause.getWorker().replaceAll(" .*", "") + " pid ...] above show its whole log.", cause);
 	}
 
 }

@@ -23,8 +23,8 @@ import io.pistil.worker.Worker;
 
 /**
  * Builds each pool's {@link WorkerSpec} from its {@code @PistilWorker} annotation and its
- * {@code pistil.workers.<name>} properties: a property wins over the annotation, the annotation over
- * the default.
+ * {@code pistil.workers.<name>} properties: a property wins over the annotation, the
+ * annotation over the default.
  */
 final class WorkerSpecs {
 
@@ -72,15 +72,18 @@ final class WorkerSpecs {
 		Map<String, String> args = new LinkedHashMap<>((declared != null) ? declared.args() : Map.of());
 		args.putAll(configured.getArgs());
 		int workers = first(configured.getWorkers(), (declared != null) ? declared.workers() : null, DEFAULT_WORKERS);
-		String workerClass = (type == ChildType.SUPERVISOR) ? supervisedChildren(name) : workerClass(name, declared, configured);
+		String workerClass = (type == ChildType.SUPERVISOR) ? supervisedChildren(name)
+				: workerClass(name, declared, configured);
 		RestartPolicy defaults = RestartPolicy.DEFAULT;
 		RestartPolicy restart = new RestartPolicy(first(configured.getRestart(), defaults.type()),
-				first(configured.getMaxRestarts(), defaults.maxRestarts()), first(configured.getPeriod(), defaults.period()),
+				first(configured.getMaxRestarts(), defaults.maxRestarts()),
+				first(configured.getPeriod(), defaults.period()),
 				first(configured.getBackoffMin(), defaults.backoffMin()),
 				first(configured.getBackoffMax(), defaults.backoffMax()),
 				first(configured.getBackoffReset(), defaults.backoffReset()));
-		return new WorkerSpec(name, type, workerClass, (context == ContextMode.FULL) ? configured.getBean() : null, workers,
-				first(configured.getMinWorkers(), 0), first(configured.getMaxWorkers(), Math.max(DEFAULT_MAX_WORKERS, workers)),
+		return new WorkerSpec(name, type, workerClass, (context == ContextMode.FULL) ? configured.getBean() : null,
+				workers, first(configured.getMinWorkers(), 0),
+				first(configured.getMaxWorkers(), Math.max(DEFAULT_MAX_WORKERS, workers)),
 				first(configured.getReloadSurge(), 1),
 				first(configured.getTimeout(), annotationDuration(declared, name, "timeout"), DEFAULT_TIMEOUT),
 				first(configured.getBootTimeout(), null, DEFAULT_BOOT_TIMEOUT),
@@ -92,8 +95,9 @@ final class WorkerSpecs {
 	}
 
 	/**
-	 * Validates a supervisor's subtree now, so a mistake deep in the tree fails the application's
-	 * start with the property's full name rather than a supervisor child's start later.
+	 * Validates a supervisor's subtree now, so a mistake deep in the tree fails the
+	 * application's start with the property's full name rather than a supervisor child's
+	 * start later.
 	 * @return the worker class of a supervisor: none
 	 */
 	private String supervisedChildren(String name) {
@@ -145,7 +149,8 @@ final class WorkerSpecs {
 		}
 		boolean tcp = configured.getType() == ChildType.TCP;
 		if (!tcp && TcpWorker.class.isAssignableFrom(type)) {
-			throw new InvalidSpecException(name, "type", "worker", className + " is a TcpWorker: set type: tcp and listen");
+			throw new InvalidSpecException(name, "type", "worker",
+					className + " is a TcpWorker: set type: tcp and listen");
 		}
 		Class<?> required = tcp ? TcpWorker.class : Worker.class;
 		if (!required.isAssignableFrom(type)) {

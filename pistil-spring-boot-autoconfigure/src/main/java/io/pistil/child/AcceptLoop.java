@@ -20,19 +20,23 @@ import io.pistil.worker.TcpWorker;
 import io.pistil.worker.WorkerContext;
 
 /**
- * A tcp worker's loop: while the worker is alive, accepts a connection whenever one of its threads
- * is free and hands it over, with heartbeats while it waits. On a stop it stops accepting (the
- * connections still queued go to the pool's other workers), then waits for the connections it has
- * accepted to finish.
+ * A tcp worker's loop: while the worker is alive, accepts a connection whenever one of
+ * its threads is free and hands it over, with heartbeats while it waits. On a stop it
+ * stops accepting (the connections still queued go to the pool's other workers), then
+ * waits for the connections it has accepted to finish.
  *
- * <p>It accepts only when a thread is free, so connections wait in the kernel's queue, where any
- * worker of the pool can take them, rather than in a busy worker.
+ * <p>
+ * It accepts only when a thread is free, so connections wait in the kernel's queue, where
+ * any worker of the pool can take them, rather than in a busy worker.
  */
 final class AcceptLoop implements WorkerLoop {
 
 	private static final Log logger = LogFactory.getLog(AcceptLoop.class);
 
-	/** How long the loop waits for a free thread, or for a connection, between two heartbeats. */
+	/**
+	 * How long the loop waits for a free thread, or for a connection, between two
+	 * heartbeats.
+	 */
 	private static final long WAIT_MILLIS = 100;
 
 	private final TcpWorker worker;
@@ -51,8 +55,8 @@ final class AcceptLoop implements WorkerLoop {
 
 	private long failures;
 
-	private AcceptLoop(TcpWorker worker, WorkerContext context, Scoreboard.Slot slot, List<ServerSocketChannel> listeners,
-			ConnectionThreads threads) {
+	private AcceptLoop(TcpWorker worker, WorkerContext context, Scoreboard.Slot slot,
+			List<ServerSocketChannel> listeners, ConnectionThreads threads) {
 		this.worker = worker;
 		this.context = context;
 		this.slot = slot;
@@ -71,8 +75,8 @@ final class AcceptLoop implements WorkerLoop {
 	 */
 	static AcceptLoop open(TcpWorker worker, WorkerContext context, Scoreboard.Slot slot) throws IOException {
 		TcpChildSettings settings = TcpChildSettings.fromSystemProperties()
-			.orElseThrow(() -> new IllegalStateException(worker.getClass().getName()
-					+ " is a TcpWorker: its pool needs type: tcp and listen addresses"));
+			.orElseThrow(() -> new IllegalStateException(
+					worker.getClass().getName() + " is a TcpWorker: its pool needs type: tcp and listen addresses"));
 		ConnectionThreads threads = ConnectionThreads.of(settings.threads(), settings.workerConnections());
 		return new AcceptLoop(worker, context, slot, settings.openChannels(), threads);
 	}
@@ -112,7 +116,8 @@ final class AcceptLoop implements WorkerLoop {
 		}
 		try {
 			for (SelectionKey key : selector.selectedKeys()) {
-				// Another worker may have taken the connection first: then accept returns null.
+				// Another worker may have taken the connection first: then accept returns
+				// null.
 				SocketChannel client = ((ServerSocketChannel) key.channel()).accept();
 				if (client != null) {
 					return client;
@@ -125,7 +130,10 @@ final class AcceptLoop implements WorkerLoop {
 		}
 	}
 
-	/** Serves one connection (accepted channels are in blocking mode) and closes it, whatever happens. */
+	/**
+	 * Serves one connection (accepted channels are in blocking mode) and closes it,
+	 * whatever happens.
+	 */
 	private void serve(SocketChannel channel) {
 		started();
 		SocketAddress address = null;
@@ -149,7 +157,10 @@ final class AcceptLoop implements WorkerLoop {
 		}
 	}
 
-	/** Counts a connection, failed or not, in the scoreboard: max-requests counts them all. */
+	/**
+	 * Counts a connection, failed or not, in the scoreboard: max-requests counts them
+	 * all.
+	 */
 	private synchronized void finished() {
 		this.slot.requestHandled();
 		if (--this.inFlight == 0) {

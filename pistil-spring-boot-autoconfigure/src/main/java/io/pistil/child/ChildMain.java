@@ -27,12 +27,13 @@ import io.pistil.worker.ContextMode;
 import io.pistil.worker.WorkerEvent;
 
 /**
- * The main class of a worker's child JVM: starts the worker's Spring context, runs the worker (or a
- * tcp worker's accept loop) until it is told to stop or its arbiter is gone, and reports to the
- * arbiter through its scoreboard slot.
+ * The main class of a worker's child JVM: starts the worker's Spring context, runs the
+ * worker (or a tcp worker's accept loop) until it is told to stop or its arbiter is gone,
+ * and reports to the arbiter through its scoreboard slot.
  *
- * <p>Exit codes: 0 after a requested stop, 1 when the worker failed, {@value #BOOT_ERROR} when its
- * context failed to start.
+ * <p>
+ * Exit codes: 0 after a requested stop, 1 when the worker failed, {@value #BOOT_ERROR}
+ * when its context failed to start.
  */
 public final class ChildMain {
 
@@ -64,7 +65,8 @@ public final class ChildMain {
 		}
 		ChildWorkerContext context = new ChildWorkerContext(arguments, slot);
 		AtomicReference<ConfigurableApplicationContext> started = new AtomicReference<>();
-		// TERM and INT end the loop after the current handle(); the JVM's own handling would exit at once.
+		// TERM and INT end the loop after the current handle(); the JVM's own handling
+		// would exit at once.
 		for (String name : List.of("TERM", "INT")) {
 			Signal.handle(new Signal(name), (signal) -> interrupt(context, started.get(), name));
 		}
@@ -114,10 +116,12 @@ public final class ChildMain {
 	}
 
 	private static ConfigurableApplicationContext startContext(ChildArguments arguments) throws ClassNotFoundException {
-		// System properties outrank the application's own files: a child never runs an arbiter or a web server.
+		// System properties outrank the application's own files: a child never runs an
+		// arbiter or a web server.
 		System.setProperty("pistil.enabled", "false");
 		System.setProperty("spring.main.web-application-type", "none");
-		// Warming up validation, Jackson and friends on a spare thread only steals CPU from sibling children.
+		// Warming up validation, Jackson and friends on a spare thread only steals CPU
+		// from sibling children.
 		System.setProperty("spring.backgroundpreinitializer.ignore", "true");
 		List<Class<?>> sources = new ArrayList<>();
 		if (arguments.context() == ContextMode.FULL) {
@@ -151,12 +155,13 @@ public final class ChildMain {
 			report.append((cause == failure) ? "" : "Caused by: ").append(cause).append('\n');
 			root = cause;
 		}
-		Arrays.stream(root.getStackTrace()).limit(REPORTED_FRAMES)
+		Arrays.stream(root.getStackTrace())
+			.limit(REPORTED_FRAMES)
 			.forEach((frame) -> report.append("\tat ").append(frame).append('\n'));
 		System.err.println("pistil: worker " + arguments.workerName() + " failed to start: " + failure);
 		try {
-			Files.writeString(ChildArguments.bootError(arguments.runDirectory(), ProcessHandle.current().pid()),
-					report, StandardCharsets.UTF_8);
+			Files.writeString(ChildArguments.bootError(arguments.runDirectory(), ProcessHandle.current().pid()), report,
+					StandardCharsets.UTF_8);
 		}
 		catch (IOException ex) {
 			System.err.println("pistil: cannot report the boot error to the arbiter: " + ex);

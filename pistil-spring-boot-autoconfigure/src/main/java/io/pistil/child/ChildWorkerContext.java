@@ -10,8 +10,8 @@ import io.pistil.arbiter.Scoreboard;
 import io.pistil.worker.WorkerContext;
 
 /**
- * The {@link WorkerContext} of a child: its identity from the arbiter's arguments, its heartbeat
- * through its scoreboard slot.
+ * The {@link WorkerContext} of a child: its identity from the arbiter's arguments, its
+ * heartbeat through its scoreboard slot.
  */
 final class ChildWorkerContext implements WorkerContext {
 

@@ -9,9 +9,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import io.pistil.arbiter.TcpSpec;
 
 /**
- * The threads that serve a tcp worker's connections, as its pool's {@code threads} says: the accept
- * thread itself ({@code 1}), a pool of N threads, or a virtual thread per connection
- * ({@code virtual}, found at run time: pistil is built for Java 17).
+ * The threads that serve a tcp worker's connections, as its pool's {@code threads} says:
+ * the accept thread itself ({@code 1}), a pool of N threads, or a virtual thread per
+ * connection ({@code virtual}, found at run time: pistil is built for Java 17).
  *
  * @param executor runs each connection
  * @param capacity how many connections it serves at once
@@ -43,7 +43,10 @@ record ConnectionThreads(Executor executor, int capacity) {
 		}), count);
 	}
 
-	/** {@code Thread.ofVirtual().name("pistil-connection-", 1).factory()}, on a JVM that has it. */
+	/**
+	 * {@code Thread.ofVirtual().name("pistil-connection-", 1).factory()}, on a JVM that
+	 * has it.
+	 */
 	private static ThreadFactory virtualThreadFactory() {
 		try {
 			Class<?> builderType = Class.forName("java.lang.Thread$Builder");

@@ -3,9 +3,9 @@ package io.pistil.child;
 import java.util.Optional;
 
 /**
- * Notices that the arbiter is gone, even after SIGKILL, when the child is re-parented: polling the
- * parent pid costs a read of /proc and works whatever thread spawned the child (unlike
- * PR_SET_PDEATHSIG).
+ * Notices that the arbiter is gone, even after SIGKILL, when the child is re-parented:
+ * polling the parent pid costs a read of /proc and works whatever thread spawned the
+ * child (unlike PR_SET_PDEATHSIG).
  */
 final class ParentWatch {
 

@@ -19,10 +19,11 @@ import io.pistil.arbiter.Scoreboard;
 import io.pistil.autoconfigure.PistilAutoConfiguration;
 
 /**
- * A supervisor child: an arbiter of its own over its pool's {@code children}, supervised by its
- * parent like a worker. It heartbeats while its arbiter runs, stops its subtree before it exits on
- * SIGTERM (depth first), reloads it on SIGHUP, and exits with {@value #ESCALATED} when one of its
- * pools gives up, so that its parent decides what follows (Erlang/OTP's escalation).
+ * A supervisor child: an arbiter of its own over its pool's {@code children}, supervised
+ * by its parent like a worker. It heartbeats while its arbiter runs, stops its subtree
+ * before it exits on SIGTERM (depth first), reloads it on SIGHUP, and exits with
+ * {@value #ESCALATED} when one of its pools gives up, so that its parent decides what
+ * follows (Erlang/OTP's escalation).
  */
 @Configuration(proxyBeanMethods = false)
 @ImportAutoConfiguration(PistilAutoConfiguration.class)
@@ -39,8 +40,8 @@ public class SupervisorChild {
 	static void run(ChildArguments arguments, Scoreboard.Slot slot) {
 		AtomicReference<Arbiter> arbiter = new AtomicReference<>();
 		ParentWatch.start(arguments.arbiterPid(), () -> {
-			System.err.println("pistil: arbiter " + arguments.arbiterPid() + " is gone; stopping supervisor "
-					+ arguments.path());
+			System.err.println(
+					"pistil: arbiter " + arguments.arbiterPid() + " is gone; stopping supervisor " + arguments.path());
 			Thread stopper = new Thread(() -> {
 				if (arbiter.get() != null) {
 					arbiter.get().stopQuickly();
@@ -69,7 +70,8 @@ public class SupervisorChild {
 			return;
 		}
 		slot.state(Scoreboard.READY);
-		// The arbiter thread keeps the JVM alive; this one tells the parent the arbiter still runs.
+		// The arbiter thread keeps the JVM alive; this one tells the parent the arbiter
+		// still runs.
 		while (arbiter.get().isRunning()) {
 			slot.heartbeat();
 			try {

@@ -8,8 +8,8 @@ import io.pistil.worker.Worker;
 import io.pistil.worker.WorkerContext;
 
 /**
- * What a child runs once its context is up, until it is told to stop: a {@link Worker}'s loop, or a
- * {@link TcpWorker}'s accept loop.
+ * What a child runs once its context is up, until it is told to stop: a {@link Worker}'s
+ * loop, or a {@link TcpWorker}'s accept loop.
  */
 @FunctionalInterface
 interface WorkerLoop {
@@ -21,8 +21,8 @@ interface WorkerLoop {
 	void run() throws Exception;
 
 	/**
-	 * Prepares the loop of a worker bean: a tcp worker's sockets and threads are opened now, so that
-	 * a failure to open them is a failure to boot.
+	 * Prepares the loop of a worker bean: a tcp worker's sockets and threads are opened
+	 * now, so that a failure to open them is a failure to boot.
 	 * @param worker the worker bean
 	 * @param context its context
 	 * @param slot its scoreboard slot

@@ -94,10 +94,14 @@ public record ListenAddress(SocketAddress socketAddress) {
 		}
 		InetSocketAddress inet = (InetSocketAddress) address;
 		String host = inet.getAddress().getHostAddress();
-		return ((inet.getAddress() instanceof Inet6Address) ? "[" + shortForm(host) + "]" : host) + ":" + inet.getPort();
+		return ((inet.getAddress() instanceof Inet6Address) ? "[" + shortForm(host) + "]" : host) + ":"
+				+ inet.getPort();
 	}
 
-	/** An IPv6 address as people write it (RFC 5952): its longest run of zero groups as "::". */
+	/**
+	 * An IPv6 address as people write it (RFC 5952): its longest run of zero groups as
+	 * "::".
+	 */
 	private static String shortForm(String ipv6) {
 		int percent = ipv6.indexOf('%');
 		String scope = (percent >= 0) ? ipv6.substring(percent) : "";

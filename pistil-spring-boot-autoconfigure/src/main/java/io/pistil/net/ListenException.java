@@ -1,7 +1,8 @@
 package io.pistil.net;
 
 /**
- * Thrown when a pool cannot listen on one of its addresses; names the pool and the address.
+ * Thrown when a pool cannot listen on one of its addresses; names the pool and the
+ * address.
  */
 public class ListenException extends RuntimeException {
 

@@ -20,12 +20,13 @@ import io.pistil.process.ListeningSocket;
 import io.pistil.process.SocketControl;
 
 /**
- * The listening sockets that the workers of each tcp pool share: opened once by the arbiter (or
- * taken from systemd's socket activation), kept open across worker restarts and reloads, handed to
- * every worker of their pool, and closed when the arbiter stops, the file of a Unix socket the
- * arbiter bound removed.
+ * The listening sockets that the workers of each tcp pool share: opened once by the
+ * arbiter (or taken from systemd's socket activation), kept open across worker restarts
+ * and reloads, handed to every worker of their pool, and closed when the arbiter stops,
+ * the file of a Unix socket the arbiter bound removed.
  *
- * <p>Not thread-safe: the arbiter uses it from one thread at a time.
+ * <p>
+ * Not thread-safe: the arbiter uses it from one thread at a time.
  */
 public final class Listeners implements AutoCloseable {
 
@@ -45,8 +46,8 @@ public final class Listeners implements AutoCloseable {
 	/**
 	 * Creates listeners.
 	 * @param sockets the native socket layer
-	 * @param activated the sockets from socket activation, by address: a pool that listens on one of
-	 * these addresses takes its socket instead of binding
+	 * @param activated the sockets from socket activation, by address: a pool that
+	 * listens on one of these addresses takes its socket instead of binding
 	 */
 	public Listeners(SocketControl sockets, Map<SocketAddress, Integer> activated) {
 		this.sockets = sockets;
@@ -54,11 +55,13 @@ public final class Listeners implements AutoCloseable {
 	}
 
 	/**
-	 * Makes a pool listen on these addresses too: opens a socket on each address it has none on yet,
-	 * and keeps the others. If one address cannot be listened on, nothing changes.
+	 * Makes a pool listen on these addresses too: opens a socket on each address it has
+	 * none on yet, and keeps the others. If one address cannot be listened on, nothing
+	 * changes.
 	 * @param pool the pool
 	 * @param addresses its addresses
-	 * @param backlog the length of the queue of connections waiting to be accepted, for new sockets
+	 * @param backlog the length of the queue of connections waiting to be accepted, for
+	 * new sockets
 	 * @throws ListenException naming the address that cannot be listened on
 	 */
 	public void listen(String pool, List<ListenAddress> addresses, int backlog) {
@@ -83,14 +86,16 @@ public final class Listeners implements AutoCloseable {
 	}
 
 	/**
-	 * Closes a pool's sockets on other addresses than these: once no new worker needs them (the
-	 * workers that hold them keep their own descriptors until they exit).
+	 * Closes a pool's sockets on other addresses than these: once no new worker needs
+	 * them (the workers that hold them keep their own descriptors until they exit).
 	 * @param pool the pool
 	 * @param addresses the addresses it keeps
 	 */
 	public void retain(String pool, List<ListenAddress> addresses) {
 		Map<ListenAddress, Listener> current = this.pools.getOrDefault(pool, Map.of());
-		List.copyOf(current.keySet()).stream().filter((address) -> !addresses.contains(address))
+		List.copyOf(current.keySet())
+			.stream()
+			.filter((address) -> !addresses.contains(address))
 			.forEach((address) -> close(current.remove(address)));
 	}
 
@@ -144,8 +149,8 @@ public final class Listeners implements AutoCloseable {
 	}
 
 	/**
-	 * Removes the socket file of a server that died without removing it; refuses to touch a file that
-	 * is no socket, or a socket that a live server listens on.
+	 * Removes the socket file of a server that died without removing it; refuses to touch
+	 * a file that is no socket, or a socket that a live server listens on.
 	 */
 	private static void removeStaleSocketFile(String pool, ListenAddress address, Path path) throws IOException {
 		if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
@@ -156,8 +161,8 @@ public final class Listeners implements AutoCloseable {
 			throw new ListenException(pool, address.toString(), "the file exists and is no socket", null);
 		}
 		try (SocketChannel probe = SocketChannel.open(UnixDomainSocketAddress.of(path))) {
-			throw new ListenException(pool, address.toString(), "Address already in use (another process listens there)",
-					null);
+			throw new ListenException(pool, address.toString(),
+					"Address already in use (another process listens there)", null);
 		}
 		catch (ConnectException ex) {
 			// Nobody listens: the file of a server that died.
@@ -165,7 +170,10 @@ public final class Listeners implements AutoCloseable {
 		}
 	}
 
-	/** A socket from socket activation goes back to the activated ones: systemd keeps it open anyway. */
+	/**
+	 * A socket from socket activation goes back to the activated ones: systemd keeps it
+	 * open anyway.
+	 */
 	private void close(Listener listener) {
 		if (listener.activated()) {
 			this.activated.put(listener.address().socketAddress(), listener.fd());
@@ -186,7 +194,8 @@ public final class Listeners implements AutoCloseable {
 	 * One listening socket of a pool.
 	 *
 	 * @param address the address as configured
-	 * @param boundAddress the address it is bound to (with the port the system chose for port 0)
+	 * @param boundAddress the address it is bound to (with the port the system chose for
+	 * port 0)
 	 * @param fd its descriptor in the arbiter
 	 * @param activated whether it came from socket activation
 	 */

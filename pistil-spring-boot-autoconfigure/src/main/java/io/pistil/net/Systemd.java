@@ -14,12 +14,14 @@ import io.pistil.process.SocketControl;
 
 /**
  * The two systemd protocols the arbiter speaks: socket activation ({@code LISTEN_PID} and
- * {@code LISTEN_FDS}: listening sockets from descriptor 3 on) and readiness notification (a
- * datagram to {@code NOTIFY_SOCKET}).
+ * {@code LISTEN_FDS}: listening sockets from descriptor 3 on) and readiness notification
+ * (a datagram to {@code NOTIFY_SOCKET}).
  */
 public final class Systemd {
 
-	/** systemd's variables: meant for the arbiter only, so its workers never inherit them. */
+	/**
+	 * systemd's variables: meant for the arbiter only, so its workers never inherit them.
+	 */
 	public static final Set<String> VARIABLES = Set.of("LISTEN_PID", "LISTEN_FDS", "LISTEN_FDNAMES", "NOTIFY_SOCKET");
 
 	/** sd_notify's state once the service has started. */
@@ -38,7 +40,8 @@ public final class Systemd {
 	/**
 	 * Returns the listening sockets that socket activation handed to this process.
 	 * @param environment this process's environment
-	 * @param pid this process's pid: the sockets are this process's only if {@code LISTEN_PID} names it
+	 * @param pid this process's pid: the sockets are this process's only if
+	 * {@code LISTEN_PID} names it
 	 * @param sockets the native socket layer
 	 * @return the sockets' descriptors by address; none without socket activation
 	 */
@@ -60,15 +63,17 @@ public final class Systemd {
 		Map<SocketAddress, Integer> activated = new LinkedHashMap<>();
 		for (int fd = FIRST_ACTIVATED_FD; fd < FIRST_ACTIVATED_FD + fds; fd++) {
 			int descriptor = fd;
-			sockets.listeningAddress(fd).ifPresentOrElse((address) -> activated.put(address, descriptor),
-					() -> logger.warn("pistil: descriptor " + descriptor
-							+ " from socket activation is no listening stream socket; ignored"));
+			sockets.listeningAddress(fd)
+				.ifPresentOrElse((address) -> activated.put(address, descriptor),
+						() -> logger.warn("pistil: descriptor " + descriptor
+								+ " from socket activation is no listening stream socket; ignored"));
 		}
 		return activated;
 	}
 
 	/**
-	 * Tells systemd a state of this service (sd_notify). A failure is logged: the service goes on.
+	 * Tells systemd a state of this service (sd_notify). A failure is logged: the service
+	 * goes on.
 	 * @param socket the notification socket, from {@code NOTIFY_SOCKET}
 	 * @param sockets the native socket layer
 	 * @param state e.g. {@link #READY}

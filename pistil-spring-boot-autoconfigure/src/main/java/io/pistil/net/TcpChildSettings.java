@@ -17,20 +17,25 @@ import java.util.Properties;
 import java.util.TreeMap;
 
 /**
- * What the arbiter tells a worker of a tcp pool, as system properties on the child's command line
- * (which {@code ps} shows): the listening sockets it inherits, by descriptor, or with reuse-port the
- * addresses it binds itself; and how many connections it serves at once.
+ * What the arbiter tells a worker of a tcp pool, as system properties on the child's
+ * command line (which {@code ps} shows): the listening sockets it inherits, by
+ * descriptor, or with reuse-port the addresses it binds itself; and how many connections
+ * it serves at once.
  *
- * <p>An inherited socket becomes a {@link ServerSocketChannel} through the JDK's own constructor for
- * a channel over a descriptor, the one behind {@link System#inheritedChannel()}: that method only
- * knows descriptor 0, and closing its channel points descriptors 0, 1 and 2 at /dev/null, which
- * would silence the worker (its output goes to the arbiter through descriptors 1 and 2). The child
- * opens {@code java.base/sun.nio.ch} for it ({@link #jvmOptions()}).
+ * <p>
+ * An inherited socket becomes a {@link ServerSocketChannel} through the JDK's own
+ * constructor for a channel over a descriptor, the one behind
+ * {@link System#inheritedChannel()}: that method only knows descriptor 0, and closing its
+ * channel points descriptors 0, 1 and 2 at /dev/null, which would silence the worker (its
+ * output goes to the arbiter through descriptors 1 and 2). The child opens
+ * {@code java.base/sun.nio.ch} for it ({@link #jvmOptions()}).
  *
  * @param inherited the addresses of the inherited listening sockets, by descriptor
- * @param reusePortAddresses the addresses the worker binds itself with {@code SO_REUSEPORT}
+ * @param reusePortAddresses the addresses the worker binds itself with
+ * {@code SO_REUSEPORT}
  * @param backlog the backlog of the sockets it binds itself
- * @param threads how many connections it serves at once: a number of threads, or "virtual"
+ * @param threads how many connections it serves at once: a number of threads, or
+ * "virtual"
  * @param workerConnections with virtual threads, the most connections it serves at once
  */
 public record TcpChildSettings(Map<Integer, ListenAddress> inherited, List<ListenAddress> reusePortAddresses,
@@ -90,7 +95,8 @@ public record TcpChildSettings(Map<Integer, ListenAddress> inherited, List<Liste
 			}
 		}
 		return Optional.of(new TcpChildSettings(inherited, List.copyOf(reusePort.values()),
-				Integer.parseInt(properties.getProperty(PREFIX + "backlog")), properties.getProperty(PREFIX + "threads"),
+				Integer.parseInt(properties.getProperty(PREFIX + "backlog")),
+				properties.getProperty(PREFIX + "threads"),
 				Integer.parseInt(properties.getProperty(PREFIX + "worker-connections"))));
 	}
 
@@ -122,15 +128,18 @@ public record TcpChildSettings(Map<Integer, ListenAddress> inherited, List<Liste
 	private static ServerSocketChannel inherited(int fd, ProtocolFamily family) {
 		try {
 			FileDescriptor descriptor = (FileDescriptor) Class.forName("sun.nio.ch.IOUtil")
-				.getMethod("newFD", int.class).invoke(null, fd);
-			Constructor<?> constructor = Class.forName("sun.nio.ch.ServerSocketChannelImpl").getDeclaredConstructor(
-					SelectorProvider.class, ProtocolFamily.class, FileDescriptor.class, boolean.class);
+				.getMethod("newFD", int.class)
+				.invoke(null, fd);
+			Constructor<?> constructor = Class.forName("sun.nio.ch.ServerSocketChannelImpl")
+				.getDeclaredConstructor(SelectorProvider.class, ProtocolFamily.class, FileDescriptor.class,
+						boolean.class);
 			constructor.setAccessible(true);
 			return (ServerSocketChannel) constructor.newInstance(SelectorProvider.provider(), family, descriptor, true);
 		}
 		catch (InvocationTargetException ex) {
-			throw new IllegalStateException("Cannot open the listening socket inherited on descriptor " + fd + ": "
-					+ ex.getCause(), ex.getCause());
+			throw new IllegalStateException(
+					"Cannot open the listening socket inherited on descriptor " + fd + ": " + ex.getCause(),
+					ex.getCause());
 		}
 		catch (ReflectiveOperationException | RuntimeException ex) {
 			throw new IllegalStateException("Cannot open the listening socket inherited on descriptor " + fd

@@ -26,8 +26,8 @@ public record ExitStatus(int code, int signal) {
 	}
 
 	/**
-	 * Describes the status for a log line, e.g. "exited with code 3" or "was killed by signal 9
-	 * (SIGKILL)".
+	 * Describes the status for a log line, e.g. "exited with code 3" or "was killed by
+	 * signal 9 (SIGKILL)".
 	 */
 	@Override
 	public String toString() {

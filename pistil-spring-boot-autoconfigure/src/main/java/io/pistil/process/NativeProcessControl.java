@@ -22,9 +22,9 @@ import jnr.posix.POSIX;
 import jnr.posix.POSIXFactory;
 
 /**
- * {@link ProcessControl} on Linux through jnr-posix, with libc's {@code posix_spawn} family bound
- * directly: jnr-posix's own spawn can neither reset signal dispositions nor close every inherited
- * descriptor.
+ * {@link ProcessControl} on Linux through jnr-posix, with libc's {@code posix_spawn}
+ * family bound directly: jnr-posix's own spawn can neither reset signal dispositions nor
+ * close every inherited descriptor.
  */
 final class NativeProcessControl implements ProcessControl {
 
@@ -37,7 +37,8 @@ final class NativeProcessControl implements ProcessControl {
 
 	private static final int O_RDONLY = 0;
 
-	// Generous upper bounds of the opaque libc structs (glibc x86_64: 80, 336 and 128 bytes).
+	// Generous upper bounds of the opaque libc structs (glibc x86_64: 80, 336 and 128
+	// bytes).
 	private static final int FILE_ACTIONS_SIZE = 512;
 
 	private static final int SPAWN_ATTR_SIZE = 1024;
@@ -58,10 +59,12 @@ final class NativeProcessControl implements ProcessControl {
 
 	static NativeProcessControl load() {
 		if (!System.getProperty("os.name", "").toLowerCase().contains("linux")) {
-			throw new IllegalStateException("pistil's process control needs Linux; this is " + System.getProperty("os.name"));
+			throw new IllegalStateException(
+					"pistil's process control needs Linux; this is " + System.getProperty("os.name"));
 		}
 		try {
-			return new NativeProcessControl(POSIXFactory.getNativePOSIX(), LibraryLoader.create(SpawnLibrary.class).load("c"));
+			return new NativeProcessControl(POSIXFactory.getNativePOSIX(),
+					LibraryLoader.create(SpawnLibrary.class).load("c"));
 		}
 		catch (LinkageError | RuntimeException ex) {
 			throw new IllegalStateException("pistil's native process layer could not be loaded: " + ex, ex);
@@ -92,8 +95,8 @@ final class NativeProcessControl implements ProcessControl {
 			check(this.spawn.posix_spawnattr_setflags(attributes,
 					(short) (POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETPGROUP)), "setflags");
 			Pointer pid = Memory.allocateDirect(this.runtime, Integer.BYTES);
-			int error = this.spawn.posix_spawn(pid, request.executable().toString(), actions, attributes,
-					argv(request), envp(request.environment()));
+			int error = this.spawn.posix_spawn(pid, request.executable().toString(), actions, attributes, argv(request),
+					envp(request.environment()));
 			if (error != 0) {
 				throw new SpawnException("Cannot spawn '" + request.executable() + "': " + describe(error));
 			}
@@ -113,8 +116,8 @@ final class NativeProcessControl implements ProcessControl {
 	}
 
 	/**
-	 * Puts the descriptors to hand over on 3, 4, … in two rounds, through numbers above all of them,
-	 * so that no dup2 overwrites a descriptor still to be copied.
+	 * Puts the descriptors to hand over on 3, 4, … in two rounds, through numbers above
+	 * all of them, so that no dup2 overwrites a descriptor still to be copied.
 	 */
 	private void handOver(List<Integer> descriptors, Pointer actions) {
 		if (descriptors.isEmpty()) {
@@ -132,15 +135,16 @@ final class NativeProcessControl implements ProcessControl {
 	}
 
 	/**
-	 * JDK descriptors are not close-on-exec, so without this every child would hold every jar,
-	 * socket and pipe of the arbiter.
+	 * JDK descriptors are not close-on-exec, so without this every child would hold every
+	 * jar, socket and pipe of the arbiter.
 	 */
 	private void closeInheritedDescriptors(Pointer actions, int lowestClosed) {
 		try {
 			check(this.spawn.posix_spawn_file_actions_addclosefrom_np(actions, lowestClosed), "addclosefrom_np");
 		}
 		catch (UnsatisfiedLinkError ex) {
-			// libc older than glibc 2.34: close what is open now (a close of an fd that is gone by
+			// libc older than glibc 2.34: close what is open now (a close of an fd that
+			// is gone by
 			// then is ignored by posix_spawn).
 			for (int fd : openDescriptors()) {
 				if (fd >= lowestClosed) {
@@ -168,8 +172,9 @@ final class NativeProcessControl implements ProcessControl {
 	}
 
 	/**
-	 * Opens a pipe's read end as a stream through procfs, which needs no access to JDK internals.
-	 * Buffered: JDK 17's FileInputStream.readAllBytes seeks, which a pipe refuses.
+	 * Opens a pipe's read end as a stream through procfs, which needs no access to JDK
+	 * internals. Buffered: JDK 17's FileInputStream.readAllBytes seeks, which a pipe
+	 * refuses.
 	 */
 	private InputStream reopen(int fd) {
 		try {

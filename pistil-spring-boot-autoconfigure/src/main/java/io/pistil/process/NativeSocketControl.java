@@ -20,9 +20,9 @@ import jnr.ffi.Pointer;
 import jnr.ffi.Runtime;
 
 /**
- * {@link SocketControl} on Linux, with libc's socket calls bound through jnr-ffi. Socket addresses
- * are written and read by hand: {@code sockaddr_in}, {@code sockaddr_in6} and {@code sockaddr_un}
- * have one layout on every Linux architecture.
+ * {@link SocketControl} on Linux, with libc's socket calls bound through jnr-ffi. Socket
+ * addresses are written and read by hand: {@code sockaddr_in}, {@code sockaddr_in6} and
+ * {@code sockaddr_un} have one layout on every Linux architecture.
  */
 final class NativeSocketControl implements SocketControl {
 
@@ -66,7 +66,8 @@ final class NativeSocketControl implements SocketControl {
 
 	static NativeSocketControl load() {
 		if (!System.getProperty("os.name", "").toLowerCase().contains("linux")) {
-			throw new IllegalStateException("pistil's socket control needs Linux; this is " + System.getProperty("os.name"));
+			throw new IllegalStateException(
+					"pistil's socket control needs Linux; this is " + System.getProperty("os.name"));
 		}
 		try {
 			return new NativeSocketControl(
@@ -145,7 +146,9 @@ final class NativeSocketControl implements SocketControl {
 		}
 	}
 
-	/** Returns an int socket option, or -1 if the descriptor has none (it is no socket). */
+	/**
+	 * Returns an int socket option, or -1 if the descriptor has none (it is no socket).
+	 */
 	private int intOption(int fd, int option) {
 		Pointer value = Memory.allocateDirect(this.runtime, Integer.BYTES);
 		Pointer length = Memory.allocateDirect(this.runtime, Integer.BYTES);
@@ -193,7 +196,10 @@ final class NativeSocketControl implements SocketControl {
 		sockaddr.putByte(3, (byte) port);
 	}
 
-	/** struct sockaddr_un: family, then the path; an abstract socket's name starts with a NUL byte. */
+	/**
+	 * struct sockaddr_un: family, then the path; an abstract socket's name starts with a
+	 * NUL byte.
+	 */
 	private static int writeUnix(String path, Pointer sockaddr) {
 		byte[] name = path.getBytes(StandardCharsets.UTF_8);
 		boolean abstractName = path.startsWith("@");
@@ -232,7 +238,8 @@ final class NativeSocketControl implements SocketControl {
 		throw new IOException("Unsupported address family " + family);
 	}
 
-	private static InetAddress address(Pointer sockaddr, int offset, int size, int scopeId) throws UnknownHostException {
+	private static InetAddress address(Pointer sockaddr, int offset, int size, int scopeId)
+			throws UnknownHostException {
 		byte[] bytes = new byte[size];
 		sockaddr.get(offset, bytes, 0, size);
 		return (scopeId != 0) ? Inet6Address.getByAddress(null, bytes, scopeId) : InetAddress.getByAddress(bytes);

@@ -8,9 +8,8 @@ import java.util.Optional;
  */
 public enum UnixSignal {
 
-	HUP(1), INT(2), QUIT(3), ILL(4), TRAP(5), ABRT(6), BUS(7), FPE(8), KILL(9), USR1(10), SEGV(11),
-	USR2(12), PIPE(13), ALRM(14), TERM(15), CHLD(17), CONT(18), STOP(19), TSTP(20), TTIN(21), TTOU(22),
-	XCPU(24), XFSZ(25), WINCH(28);
+	HUP(1), INT(2), QUIT(3), ILL(4), TRAP(5), ABRT(6), BUS(7), FPE(8), KILL(9), USR1(10), SEGV(11), USR2(12), PIPE(13),
+	ALRM(14), TERM(15), CHLD(17), CONT(18), STOP(19), TSTP(20), TTIN(21), TTOU(22), XCPU(24), XFSZ(25), WINCH(28);
 
 	private final int number;
 

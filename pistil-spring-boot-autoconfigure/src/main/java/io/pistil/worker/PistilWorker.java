@@ -10,11 +10,13 @@ import org.springframework.stereotype.Component;
 
 /**
  * Declares a pool of child JVM processes, each running one instance of the annotated
- * {@link Worker}, or {@link TcpWorker} (whose pool needs {@code type: tcp} and {@code listen} under
- * {@code pistil.workers.<name>}). Picked up by component scanning; the arbiter never creates the
- * bean itself: only the children do, each in its own Spring context.
+ * {@link Worker}, or {@link TcpWorker} (whose pool needs {@code type: tcp} and
+ * {@code listen} under {@code pistil.workers.<name>}). Picked up by component scanning;
+ * the arbiter never creates the bean itself: only the children do, each in its own Spring
+ * context.
  *
- * <p>Every attribute can be overridden under {@code pistil.workers.<name>.*}.
+ * <p>
+ * Every attribute can be overridden under {@code pistil.workers.<name>.*}.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
@@ -36,14 +38,15 @@ public @interface PistilWorker {
 	int workers() default 1;
 
 	/**
-	 * Heartbeat timeout, in Spring Boot's duration format ({@code 30s}, {@code 500ms}): a worker silent
-	 * for longer is considered hung.
+	 * Heartbeat timeout, in Spring Boot's duration format ({@code 30s}, {@code 500ms}): a
+	 * worker silent for longer is considered hung.
 	 * @return the timeout
 	 */
 	String timeout() default "30s";
 
 	/**
-	 * Pause between two calls of {@link Worker#handle(WorkerContext)} in the default loop.
+	 * Pause between two calls of {@link Worker#handle(WorkerContext)} in the default
+	 * loop.
 	 * @return the pause
 	 */
 	String pause() default "100ms";
@@ -61,8 +64,8 @@ public @interface PistilWorker {
 	String[] jvmOptions() default {};
 
 	/**
-	 * Free-form settings handed to the worker through {@link WorkerContext#args()}, each as
-	 * {@code key=value}.
+	 * Free-form settings handed to the worker through {@link WorkerContext#args()}, each
+	 * as {@code key=value}.
 	 * @return the arguments
 	 */
 	String[] args() default {};

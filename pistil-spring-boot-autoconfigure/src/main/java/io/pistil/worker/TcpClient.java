@@ -40,8 +40,8 @@ public final class TcpClient {
 	}
 
 	/**
-	 * Returns the client's address: an {@link java.net.InetSocketAddress}, or an (often unnamed)
-	 * {@link java.net.UnixDomainSocketAddress}.
+	 * Returns the client's address: an {@link java.net.InetSocketAddress}, or an (often
+	 * unnamed) {@link java.net.UnixDomainSocketAddress}.
 	 * @return the address
 	 */
 	public SocketAddress address() {

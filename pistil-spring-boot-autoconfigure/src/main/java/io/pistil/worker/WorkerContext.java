@@ -15,8 +15,8 @@ public interface WorkerContext {
 	String pool();
 
 	/**
-	 * Returns this worker's number in its pool, from 1; a replacement takes the number of the worker
-	 * it replaces.
+	 * Returns this worker's number in its pool, from 1; a replacement takes the number of
+	 * the worker it replaces.
 	 * @return the worker number
 	 */
 	int number();
@@ -34,27 +34,29 @@ public interface WorkerContext {
 	long parentPid();
 
 	/**
-	 * Returns whether the worker should keep working: false once it has been told to stop or its
-	 * arbiter is gone.
+	 * Returns whether the worker should keep working: false once it has been told to stop
+	 * or its arbiter is gone.
 	 * @return whether to go on
 	 */
 	boolean alive();
 
 	/**
-	 * Tells the arbiter this worker is alive. A worker silent for longer than its pool's timeout is
-	 * considered hung: the arbiter has it print a thread dump, kills it and starts another. Cheap
-	 * enough to call as often as you like (a single memory store).
+	 * Tells the arbiter this worker is alive. A worker silent for longer than its pool's
+	 * timeout is considered hung: the arbiter has it print a thread dump, kills it and
+	 * starts another. Cheap enough to call as often as you like (a single memory store).
 	 */
 	void notifyAlive();
 
 	/**
-	 * Returns the pool's {@code args}: free-form settings from the annotation or configuration.
+	 * Returns the pool's {@code args}: free-form settings from the annotation or
+	 * configuration.
 	 * @return the arguments, never null
 	 */
 	Map<String, String> args();
 
 	/**
-	 * Returns the pause between two calls of {@link Worker#handle(WorkerContext)} in the default loop.
+	 * Returns the pause between two calls of {@link Worker#handle(WorkerContext)} in the
+	 * default loop.
 	 * @return the pause
 	 */
 	Duration pause();

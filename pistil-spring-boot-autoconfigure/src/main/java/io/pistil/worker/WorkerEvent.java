@@ -1,8 +1,8 @@
 package io.pistil.worker;
 
 /**
- * What happens to a worker, published in the worker's own Spring context (in its child JVM), so a
- * bean there can take it with {@code @EventListener}.
+ * What happens to a worker, published in the worker's own Spring context (in its child
+ * JVM), so a bean there can take it with {@code @EventListener}.
  */
 public sealed interface WorkerEvent {
 
@@ -22,13 +22,16 @@ public sealed interface WorkerEvent {
 
 	/**
 	 * The worker has been asked to stop (its current step finishes first).
-	 * @param signal the signal that asked, e.g. "TERM", or "PARENT_GONE" when the arbiter died
+	 *
+	 * @param signal the signal that asked, e.g. "TERM", or "PARENT_GONE" when the arbiter
+	 * died
 	 */
 	record Interrupted(WorkerContext worker, String signal) implements WorkerEvent {
 	}
 
 	/**
 	 * The worker has stopped running and its context is about to close.
+	 *
 	 * @param exitCode the process's exit code to come
 	 */
 	record Exiting(WorkerContext worker, int exitCode) implements WorkerEvent {

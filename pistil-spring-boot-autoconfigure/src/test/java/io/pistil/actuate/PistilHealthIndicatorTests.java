@@ -32,20 +32,21 @@ class PistilHealthIndicatorTests {
 
 	@Test
 	void upWhenEveryPoolHasItsDesiredReadyWorkers() {
-		given(this.arbiter.snapshot()).willReturn(new ArbiterSnapshot(1, "RUNNING", Instant.now(),
-				List.of(pool("web", 2, 2), pool("idle", 0, 0))));
+		given(this.arbiter.snapshot()).willReturn(
+				new ArbiterSnapshot(1, "RUNNING", Instant.now(), List.of(pool("web", 2, 2), pool("idle", 0, 0))));
 
 		Health health = this.indicator.health();
 
 		assertThat(health.getStatus()).isEqualTo(Status.UP);
 		assertThat(health.getDetails()).containsEntry("state", "RUNNING")
-			.containsEntry("pools", Map.of("web", new PoolHealth(2, 2, "RUNNING"), "idle", new PoolHealth(0, 0, "RUNNING")));
+			.containsEntry("pools",
+					Map.of("web", new PoolHealth(2, 2, "RUNNING"), "idle", new PoolHealth(0, 0, "RUNNING")));
 	}
 
 	@Test
 	void downWhenAPoolLacksReadyWorkers() {
-		given(this.arbiter.snapshot()).willReturn(new ArbiterSnapshot(1, "RUNNING", Instant.now(),
-				List.of(pool("web", 2, 2), pool("flaky", 2, 1))));
+		given(this.arbiter.snapshot()).willReturn(
+				new ArbiterSnapshot(1, "RUNNING", Instant.now(), List.of(pool("web", 2, 2), pool("flaky", 2, 1))));
 
 		Health health = this.indicator.health();
 

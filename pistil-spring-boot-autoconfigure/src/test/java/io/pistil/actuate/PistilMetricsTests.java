@@ -42,7 +42,8 @@ class PistilMetricsTests {
 		metrics.onStarting(new ArbiterStarting(1, List.of("web")));
 
 		assertThat(this.registry.find("pistil.workers").tag("pool", "web").gauges()).hasSize(4);
-		assertThat(this.registry.find("pistil.worker.exits").tag("pool", "web").counters()).hasSize(ExitCause.values().length)
+		assertThat(this.registry.find("pistil.worker.exits").tag("pool", "web").counters())
+			.hasSize(ExitCause.values().length)
 			.allSatisfy((counter) -> assertThat(counter.count()).isZero());
 		assertThat(this.registry.get("pistil.workers.desired").tag("pool", "web").gauge()).isNotNull();
 		assertThat(this.registry.get("pistil.workers.busy.ratio").tag("pool", "web").gauge()).isNotNull();
@@ -66,8 +67,9 @@ class PistilMetricsTests {
 			.isEqualTo(1500);
 		assertThat(this.registry.get("pistil.worker.exits").tags("pool", "web", "cause", "killed").counter().count())
 			.isOne();
-		assertThat(this.registry.get("pistil.worker.exits").tags("pool", "web", "cause", "boot_failure").counter()
-			.count()).isOne();
+		assertThat(
+				this.registry.get("pistil.worker.exits").tags("pool", "web", "cause", "boot_failure").counter().count())
+			.isOne();
 		assertThat(this.registry.get("pistil.worker.exits").tags("pool", "web", "cause", "crash").counter().count())
 			.isZero();
 	}
@@ -91,7 +93,8 @@ class PistilMetricsTests {
 	@Test
 	void requestCounterKeepsTheRequestsOfWorkersThatExited() {
 		given(this.arbiter.snapshot()).willReturn(snapshot(pool(2, worker(101, "idle", 5), worker(102, "idle", 3))),
-				snapshot(pool(2, worker(102, "idle", 4))), snapshot(pool(2, worker(102, "idle", 4), worker(103, "busy", 1))));
+				snapshot(pool(2, worker(102, "idle", 4))),
+				snapshot(pool(2, worker(102, "idle", 4), worker(103, "busy", 1))));
 		PistilMetrics metrics = bound(Duration.ZERO);
 		metrics.onStarting(new ArbiterStarting(1, List.of("web")));
 
@@ -119,7 +122,8 @@ class PistilMetricsTests {
 	}
 
 	private static PoolSnapshot pool(int desired, WorkerSnapshot... workers) {
-		return new PoolSnapshot("web", "worker", "RUNNING", desired, workers.length, workers.length, 0, 64, 0, List.of(workers));
+		return new PoolSnapshot("web", "worker", "RUNNING", desired, workers.length, workers.length, 0, 64, 0,
+				List.of(workers));
 	}
 
 	private static WorkerSnapshot worker(long pid, String state, long requests) {

@@ -59,7 +59,8 @@ class ArbiterTests {
 	void scalingOutOfBoundsOrAnUnknownPoolIsRefusedAndChangesNothing() {
 		WorkerSpec idle = new WorkerSpec("idle", ChildType.WORKER, "io.pistil.it.TickWorker", null, 0, 0, 2, 1,
 				Duration.ofSeconds(30), Duration.ofSeconds(60), Duration.ofSeconds(30), Duration.ofMillis(100),
-				ContextMode.SLIM, List.of(), Map.of(), Map.of(), RestartPolicy.DEFAULT, ShutdownMode.GRACEFUL, null, Recycling.NONE);
+				ContextMode.SLIM, List.of(), Map.of(), Map.of(), RestartPolicy.DEFAULT, ShutdownMode.GRACEFUL, null,
+				Recycling.NONE);
 		PrintStream nowhere = new PrintStream(PrintStream.nullOutputStream());
 		try (Arbiter arbiter = new Arbiter(List.of(idle), this.launch, ProcessControl.load(),
 				ArbiterOptions.defaults().withOutput(nowhere, nowhere))) {
@@ -71,7 +72,8 @@ class ArbiterTests {
 			assertThatExceptionOfType(NoSuchPoolException.class).isThrownBy(() -> arbiter.increment("nope"))
 				.withMessage("No pool named 'nope'");
 			assertThat(arbiter.decrement("idle").desired()).as("already at min-workers").isZero();
-			assertThatIllegalArgumentException().isThrownBy(() -> arbiter.replace(1)).withMessage("No worker has pid 1");
+			assertThatIllegalArgumentException().isThrownBy(() -> arbiter.replace(1))
+				.withMessage("No worker has pid 1");
 
 			Snapshots.PoolSnapshot pool = arbiter.snapshot().pools().get(0);
 			assertThat(pool.name()).isEqualTo("idle");

@@ -16,8 +16,8 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 /**
- * The arbiter writes a child's command line with {@link ChildArguments#toArguments()}; the child
- * reads it back with {@link ChildArguments#parse(String[])}.
+ * The arbiter writes a child's command line with {@link ChildArguments#toArguments()};
+ * the child reads it back with {@link ChildArguments#parse(String[])}.
  */
 class ChildArgumentsTests {
 
@@ -28,16 +28,17 @@ class ChildArgumentsTests {
 		args.put("url", "jdbc:h2:mem:db;MODE=PostgreSQL");
 		args.put("greeting", "hello, world");
 		args.put("empty", "");
-		ChildArguments arguments = new ChildArguments(12345, "mail-out", ChildType.WORKER, "mail-out", 3, 17, Path.of("/tmp/pistil-12345-run"),
-				"com.example.MailWorker", "mailWorker", ContextMode.FULL, "com.example.Application",
-				List.of("prod", "eu"), Duration.ofMillis(250), args, List.of());
+		ChildArguments arguments = new ChildArguments(12345, "mail-out", ChildType.WORKER, "mail-out", 3, 17,
+				Path.of("/tmp/pistil-12345-run"), "com.example.MailWorker", "mailWorker", ContextMode.FULL,
+				"com.example.Application", List.of("prod", "eu"), Duration.ofMillis(250), args, List.of());
 		assertThat(roundTrip(arguments)).isEqualTo(arguments);
 	}
 
 	@Test
 	void slimArgumentsWithoutBeanApplicationOrProfilesSurviveTheCommandLine() {
-		ChildArguments arguments = new ChildArguments(1, "p", ChildType.WORKER, "p", 1, 0, Path.of("/run/dir with spaces"),
-				"com.example.Worker", null, ContextMode.SLIM, null, List.of(), Duration.ZERO, Map.of(), List.of());
+		ChildArguments arguments = new ChildArguments(1, "p", ChildType.WORKER, "p", 1, 0,
+				Path.of("/run/dir with spaces"), "com.example.Worker", null, ContextMode.SLIM, null, List.of(),
+				Duration.ZERO, Map.of(), List.of());
 		ChildArguments parsed = roundTrip(arguments);
 		assertThat(parsed).isEqualTo(arguments);
 		assertThat(parsed.beanName()).isNull();
@@ -48,17 +49,19 @@ class ChildArgumentsTests {
 
 	@Test
 	void absentBeanAndApplicationClassAreLeftOffTheCommandLine() {
-		ChildArguments arguments = new ChildArguments(1, "p", ChildType.WORKER, "p", 1, 0, Path.of("/run"), "com.example.Worker", null,
-				ContextMode.SLIM, null, List.of(), Duration.ofSeconds(1), Map.of(), List.of());
-		assertThat(arguments.toArguments()).containsExactly("--arbiter-pid=1", "--pool=p", "--type=WORKER", "--path=p", "--number=1", "--slot=0",
-				"--run-directory=/run", "--worker-class=com.example.Worker", "--context=SLIM", "--profiles=",
-				"--pause=1000");
+		ChildArguments arguments = new ChildArguments(1, "p", ChildType.WORKER, "p", 1, 0, Path.of("/run"),
+				"com.example.Worker", null, ContextMode.SLIM, null, List.of(), Duration.ofSeconds(1), Map.of(),
+				List.of());
+		assertThat(arguments.toArguments()).containsExactly("--arbiter-pid=1", "--pool=p", "--type=WORKER", "--path=p",
+				"--number=1", "--slot=0", "--run-directory=/run", "--worker-class=com.example.Worker", "--context=SLIM",
+				"--profiles=", "--pause=1000");
 	}
 
 	@Test
 	void argsAreWrittenUnderTheirOwnPrefix() {
-		ChildArguments arguments = new ChildArguments(1, "p", ChildType.WORKER, "p", 1, 0, Path.of("/run"), "com.example.Worker", null,
-				ContextMode.SLIM, null, List.of(), Duration.ofSeconds(1), Map.of("pool", "not the pool name"), List.of());
+		ChildArguments arguments = new ChildArguments(1, "p", ChildType.WORKER, "p", 1, 0, Path.of("/run"),
+				"com.example.Worker", null, ContextMode.SLIM, null, List.of(), Duration.ofSeconds(1),
+				Map.of("pool", "not the pool name"), List.of());
 		assertThat(arguments.toArguments()).contains("--pool=p", "--arg.pool=not the pool name");
 		ChildArguments parsed = roundTrip(arguments);
 		assertThat(parsed.pool()).isEqualTo("p");
@@ -67,8 +70,9 @@ class ChildArgumentsTests {
 
 	@Test
 	void workerNameIsPoolAndNumber() {
-		ChildArguments arguments = new ChildArguments(1, "mail-out", ChildType.WORKER, "mail-out", 4, 0, Path.of("/run"), "com.example.Worker", null,
-				ContextMode.SLIM, null, List.of(), Duration.ZERO, Map.of(), List.of());
+		ChildArguments arguments = new ChildArguments(1, "mail-out", ChildType.WORKER, "mail-out", 4, 0,
+				Path.of("/run"), "com.example.Worker", null, ContextMode.SLIM, null, List.of(), Duration.ZERO, Map.of(),
+				List.of());
 		assertThat(arguments.workerName()).isEqualTo("mail-out.4");
 	}
 
@@ -76,16 +80,15 @@ class ChildArgumentsTests {
 	void collectionsAreCopied() {
 		List<String> profiles = new ArrayList<>(List.of("prod"));
 		Map<String, String> args = new LinkedHashMap<>(Map.of("a", "1"));
-		ChildArguments arguments = new ChildArguments(1, "p", ChildType.WORKER, "p", 1, 0, Path.of("/run"), "com.example.Worker", null,
-				ContextMode.SLIM, null, profiles, Duration.ZERO, args, List.of());
+		ChildArguments arguments = new ChildArguments(1, "p", ChildType.WORKER, "p", 1, 0, Path.of("/run"),
+				"com.example.Worker", null, ContextMode.SLIM, null, profiles, Duration.ZERO, args, List.of());
 		profiles.add("dev");
 		args.put("b", "2");
 		assertThat(arguments.profiles()).containsExactly("prod");
 		assertThat(arguments.args()).containsExactly(Map.entry("a", "1"));
 		assertThatExceptionOfType(UnsupportedOperationException.class)
 			.isThrownBy(() -> arguments.profiles().add("dev"));
-		assertThatExceptionOfType(UnsupportedOperationException.class)
-			.isThrownBy(() -> arguments.args().put("b", "2"));
+		assertThatExceptionOfType(UnsupportedOperationException.class).isThrownBy(() -> arguments.args().put("b", "2"));
 	}
 
 	@Test
@@ -109,8 +112,8 @@ class ChildArgumentsTests {
 
 	@Test
 	void missingArgumentIsNamed() {
-		ChildArguments arguments = new ChildArguments(1, "p", ChildType.WORKER, "p", 1, 0, Path.of("/run"), "com.example.Worker", null,
-				ContextMode.SLIM, null, List.of(), Duration.ZERO, Map.of(), List.of());
+		ChildArguments arguments = new ChildArguments(1, "p", ChildType.WORKER, "p", 1, 0, Path.of("/run"),
+				"com.example.Worker", null, ContextMode.SLIM, null, List.of(), Duration.ZERO, Map.of(), List.of());
 		List<String> withoutWorkerClass = arguments.toArguments()
 			.stream()
 			.filter((argument) -> !argument.startsWith("--worker-class="))

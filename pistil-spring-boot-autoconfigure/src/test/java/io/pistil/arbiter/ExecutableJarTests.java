@@ -95,8 +95,8 @@ class ExecutableJarTests {
 		entries.put("BOOT-INF/lib/w.jar", bytes("w jar"));
 		entries.put("BOOT-INF/lib/x.jar", bytes("x jar"));
 		entries.put("BOOT-INF/lib/y.jar", bytes("y jar"));
-		entries.put("BOOT-INF/classpath.idx", bytes("- \"BOOT-INF/lib/y.jar\"\n- \"BOOT-INF/lib/gone.jar\"\n"
-				+ "- \"BOOT-INF/lib/x.jar\"\n"));
+		entries.put("BOOT-INF/classpath.idx",
+				bytes("- \"BOOT-INF/lib/y.jar\"\n- \"BOOT-INF/lib/gone.jar\"\n" + "- \"BOOT-INF/lib/x.jar\"\n"));
 		Path target = this.directory.resolve("app");
 
 		String classPath = ExecutableJar.unpack(jar(entries), target);
@@ -136,9 +136,11 @@ class ExecutableJarTests {
 		Path jar = this.directory.resolve("boot.jar");
 		Manifest manifest = new Manifest();
 		manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
-		manifest.getMainAttributes().put(Attributes.Name.MAIN_CLASS, "org.springframework.boot.loader.launch.JarLauncher");
+		manifest.getMainAttributes()
+			.put(Attributes.Name.MAIN_CLASS, "org.springframework.boot.loader.launch.JarLauncher");
 		manifest.getMainAttributes().putValue("Start-Class", "a.B");
-		try (OutputStream file = Files.newOutputStream(jar); JarOutputStream out = new JarOutputStream(file, manifest)) {
+		try (OutputStream file = Files.newOutputStream(jar);
+				JarOutputStream out = new JarOutputStream(file, manifest)) {
 			for (Map.Entry<String, byte[]> entry : entries.entrySet()) {
 				out.putNextEntry(new JarEntry(entry.getKey()));
 				if (entry.getValue() != null) {

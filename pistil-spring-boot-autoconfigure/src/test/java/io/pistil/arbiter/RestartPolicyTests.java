@@ -45,7 +45,8 @@ class RestartPolicyTests {
 	void intensityCountsRestartsInASlidingWindow() {
 		Pool pool = new Pool(new WorkerSpec("p", ChildType.WORKER, "W", null, 1, 0, 4, 1, Duration.ofSeconds(30),
 				Duration.ofSeconds(60), Duration.ofSeconds(30), Duration.ZERO, io.pistil.worker.ContextMode.SLIM,
-				java.util.List.of(), java.util.Map.of(), java.util.Map.of(), this.policy, ShutdownMode.GRACEFUL, null, Recycling.NONE));
+				java.util.List.of(), java.util.Map.of(), java.util.Map.of(), this.policy, ShutdownMode.GRACEFUL, null,
+				Recycling.NONE));
 		long second = Duration.ofSeconds(1).toNanos();
 		assertThat(pool.restartExceedsIntensity(0)).isFalse();
 		assertThat(pool.restartExceedsIntensity(second)).isFalse();
@@ -61,8 +62,8 @@ class RestartPolicyTests {
 
 	@Test
 	void invalidPolicyNamesItsSetting() {
-		RestartPolicy inverted = new RestartPolicy(RestartType.PERMANENT, 3, Duration.ofSeconds(10), Duration.ofSeconds(5),
-				Duration.ofSeconds(1), Duration.ofSeconds(30));
+		RestartPolicy inverted = new RestartPolicy(RestartType.PERMANENT, 3, Duration.ofSeconds(10),
+				Duration.ofSeconds(5), Duration.ofSeconds(1), Duration.ofSeconds(30));
 		assertThatExceptionOfType(InvalidSpecException.class).isThrownBy(() -> inverted.validate("p"))
 			.withMessage("Invalid value '1s' for backoff-max of pool 'p': must be backoff-min or more");
 		RestartPolicy negative = new RestartPolicy(RestartType.PERMANENT, -1, Duration.ofSeconds(10),

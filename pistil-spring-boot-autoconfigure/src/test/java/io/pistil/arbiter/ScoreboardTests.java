@@ -13,8 +13,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * The arbiter creates the scoreboard; each child maps the same file again. These tests use two
- * mappings of one file, as the arbiter and a child do.
+ * The arbiter creates the scoreboard; each child maps the same file again. These tests
+ * use two mappings of one file, as the arbiter and a child do.
  */
 class ScoreboardTests {
 

@@ -15,8 +15,8 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatNoException;
 
 /**
- * A spec validates itself on construction and names the pool, the setting and the value it
- * rejects.
+ * A spec validates itself on construction and names the pool, the setting and the value
+ * it rejects.
  */
 class WorkerSpecTests {
 
@@ -155,8 +155,7 @@ class WorkerSpecTests {
 			.isThrownBy(() -> spec.jvmOptions().add("-Xss1m"));
 		assertThatExceptionOfType(UnsupportedOperationException.class)
 			.isThrownBy(() -> spec.environment().put("LANG", "C"));
-		assertThatExceptionOfType(UnsupportedOperationException.class)
-			.isThrownBy(() -> spec.args().put("batch", "10"));
+		assertThatExceptionOfType(UnsupportedOperationException.class).isThrownBy(() -> spec.args().put("batch", "10"));
 	}
 
 	@Test
@@ -261,9 +260,9 @@ class WorkerSpecTests {
 		}
 
 		WorkerSpec build() {
-			return new WorkerSpec(this.name, ChildType.WORKER, this.workerClass, null, this.workers, 0, 256, 1, this.timeout,
-					this.bootTimeout, this.gracefulTimeout, this.pause, ContextMode.SLIM, this.jvmOptions, this.environment,
-					this.args, RestartPolicy.DEFAULT, ShutdownMode.GRACEFUL, null, Recycling.NONE);
+			return new WorkerSpec(this.name, ChildType.WORKER, this.workerClass, null, this.workers, 0, 256, 1,
+					this.timeout, this.bootTimeout, this.gracefulTimeout, this.pause, ContextMode.SLIM, this.jvmOptions,
+					this.environment, this.args, RestartPolicy.DEFAULT, ShutdownMode.GRACEFUL, null, Recycling.NONE);
 		}
 
 	}

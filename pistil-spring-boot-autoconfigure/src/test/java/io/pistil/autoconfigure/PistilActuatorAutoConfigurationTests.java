@@ -18,8 +18,9 @@ import io.pistil.it.TickWorker;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The auto-configuration of the endpoint, the meters and the health contributor: each appears only
- * with the arbiter and the types it needs. The pool has no workers, so no JVM starts.
+ * The auto-configuration of the endpoint, the meters and the health contributor: each
+ * appears only with the arbiter and the types it needs. The pool has no workers, so no
+ * JVM starts.
  */
 class PistilActuatorAutoConfigurationTests {
 
@@ -58,7 +59,8 @@ class PistilActuatorAutoConfigurationTests {
 
 	@Test
 	void applicationWithoutActuatorMicrometerOrHealthStillRunsItsArbiter() {
-		this.contextRunner.withClassLoader(new FilteredClassLoader(Endpoint.class, MeterBinder.class, HealthIndicator.class))
+		this.contextRunner
+			.withClassLoader(new FilteredClassLoader(Endpoint.class, MeterBinder.class, HealthIndicator.class))
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
 				assertThat(context.getBean(Arbiter.class).isRunning()).isTrue();

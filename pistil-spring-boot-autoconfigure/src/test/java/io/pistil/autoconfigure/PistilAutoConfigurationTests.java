@@ -37,8 +37,8 @@ import io.pistil.worker.WorkerContext;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The auto-configuration in an application context. Every pool has zero workers: the arbiter
- * starts with the context, and a pool without workers starts no JVM.
+ * The auto-configuration in an application context. Every pool has zero workers: the
+ * arbiter starts with the context, and a pool without workers starts no JVM.
  */
 class PistilAutoConfigurationTests {
 
@@ -55,7 +55,8 @@ class PistilAutoConfigurationTests {
 				assertThat(context).doesNotHaveBean(ImportingWorker.class);
 				assertThat(context).doesNotHaveBean(ImportingWorker.WorkerResources.class);
 				assertThat(context).doesNotHaveBean(StringBuilder.class);
-				assertThat(context.getBean(PistilWorkerRegistrar.class).declaredWorkers()).containsOnlyKeys("importing");
+				assertThat(context.getBean(PistilWorkerRegistrar.class).declaredWorkers())
+					.containsOnlyKeys("importing");
 			});
 	}
 
@@ -149,11 +150,10 @@ class PistilAutoConfigurationTests {
 
 	@Test
 	void userProcessControlReplacesTheNativeOne() {
-		this.contextRunner.withUserConfiguration(IdleWorker.class, ProcessControlConfiguration.class)
-			.run((context) -> {
-				assertThat(context).hasNotFailed();
-				assertThat(context).getBean(ProcessControl.class).isInstanceOf(UnusedProcessControl.class);
-			});
+		this.contextRunner.withUserConfiguration(IdleWorker.class, ProcessControlConfiguration.class).run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(context).getBean(ProcessControl.class).isInstanceOf(UnusedProcessControl.class);
+		});
 	}
 
 	@Test
@@ -206,21 +206,18 @@ class PistilAutoConfigurationTests {
 	void twoWorkersWithTheSameNameFailTheStart() {
 		this.contextRunner.withUserConfiguration(FirstTwin.class, SecondTwin.class)
 			.run((context) -> assertInvalid(context, "twin", "pistil.workers.twin.name", "twin",
-					"both " + FirstTwin.class.getName() + " and " + SecondTwin.class.getName()
-							+ " declare this pool"));
+					"both " + FirstTwin.class.getName() + " and " + SecondTwin.class.getName() + " declare this pool"));
 	}
 
 	@Test
 	void poolInYamlWithoutWorkerFailsTheStart() {
-		this.contextRunner.withInitializer((context) -> context.getEnvironment()
-			.getPropertySources()
-			.addFirst(yaml("""
-					pistil:
-					  workers:
-					    lonely:
-					      workers: 2
-					      timeout: 10s
-					""")))
+		this.contextRunner.withInitializer((context) -> context.getEnvironment().getPropertySources().addFirst(yaml("""
+				pistil:
+				  workers:
+				    lonely:
+				      workers: 2
+				      timeout: 10s
+				""")))
 			.run((context) -> assertInvalid(context, "lonely", "pistil.workers.lonely.worker-class", "null",
 					"a pool needs a worker: set worker-class or bean, or annotate a Worker with "
 							+ "@PistilWorker(name = \"lonely\")"));

@@ -25,8 +25,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * A tcp pool and systemd's notification in an application context. Every pool has zero workers: the
- * arbiter still listens, and starts no JVM.
+ * A tcp pool and systemd's notification in an application context. Every pool has zero
+ * workers: the arbiter still listens, and starts no JVM.
  */
 class TcpAutoConfigurationTests {
 
@@ -56,8 +56,8 @@ class TcpAutoConfigurationTests {
 				FailureAnalysis analysis = new ListenFailureAnalyzer().analyze(context.getStartupFailure());
 				assertThat(analysis.getDescription())
 					.isEqualTo("Pool 'echo' cannot listen on " + address + ": Address already in use (EADDRINUSE).");
-				assertThat(analysis.getAction())
-					.isEqualTo("Stop the process that listens on " + address + ", or change pistil.workers.echo.listen.");
+				assertThat(analysis.getAction()).isEqualTo(
+						"Stop the process that listens on " + address + ", or change pistil.workers.echo.listen.");
 			});
 		}
 	}
@@ -65,11 +65,12 @@ class TcpAutoConfigurationTests {
 	@Test
 	void systemdHearsReadyOnceTheApplicationIsReadyAndStoppingOnStop(@TempDir Path directory) throws Exception {
 		try (NotifySocket systemd = new NotifySocket(directory.resolve("notify"))) {
-			this.contextRunner.withPropertyValues("pistil.workers.echo.listen=127.0.0.1:0", "NOTIFY_SOCKET=" + systemd.path())
+			this.contextRunner
+				.withPropertyValues("pistil.workers.echo.listen=127.0.0.1:0", "NOTIFY_SOCKET=" + systemd.path())
 				.run((context) -> {
 					assertThat(context).hasSingleBean(SystemdNotification.class);
-					context.publishEvent(new ApplicationReadyEvent(new SpringApplication(), new String[0], context,
-							Duration.ZERO));
+					context.publishEvent(
+							new ApplicationReadyEvent(new SpringApplication(), new String[0], context, Duration.ZERO));
 					assertThat(systemd.receive(Duration.ofSeconds(5))).isEqualTo("READY=1");
 					context.close();
 					assertThat(systemd.receive(Duration.ofSeconds(5))).isEqualTo("STOPPING=1");

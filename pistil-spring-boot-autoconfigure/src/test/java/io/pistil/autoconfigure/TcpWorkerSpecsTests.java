@@ -23,8 +23,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * Resolves tcp pools and recycling from {@code pistil.workers.<name>} properties, and names the
- * property of an invalid value.
+ * Resolves tcp pools and recycling from {@code pistil.workers.<name>} properties, and
+ * names the property of an invalid value.
  */
 class TcpWorkerSpecsTests {
 
@@ -35,8 +35,9 @@ class TcpWorkerSpecsTests {
 		PistilProperties.Pool pool = tcpPool("echo");
 		pool.setListen(List.of("127.0.0.1:5000", "[::1]:5000", "unix:/tmp/echo.sock"));
 		WorkerSpec spec = single();
-		assertThat(spec.tcp()).isEqualTo(new TcpSpec(List.of(ListenAddress.parse("127.0.0.1:5000"),
-				ListenAddress.parse("[::1]:5000"), ListenAddress.parse("unix:/tmp/echo.sock")), 2048, false, "1", 1000));
+		assertThat(spec.tcp())
+			.isEqualTo(new TcpSpec(List.of(ListenAddress.parse("127.0.0.1:5000"), ListenAddress.parse("[::1]:5000"),
+					ListenAddress.parse("unix:/tmp/echo.sock")), 2048, false, "1", 1000));
 		assertThat(spec.recycling()).isEqualTo(Recycling.NONE);
 	}
 
@@ -52,8 +53,8 @@ class TcpWorkerSpecsTests {
 		pool.setMaxRequestsJitter(50);
 		pool.setMaxMemory(DataSize.parse("256MB"));
 		WorkerSpec spec = single();
-		assertThat(spec.tcp()).isEqualTo(new TcpSpec(List.of(ListenAddress.parse("127.0.0.1:5000")), 64, true,
-				"virtual", 50));
+		assertThat(spec.tcp())
+			.isEqualTo(new TcpSpec(List.of(ListenAddress.parse("127.0.0.1:5000")), 64, true, "virtual", 50));
 		assertThat(spec.recycling()).isEqualTo(new Recycling(1000, 50, 256L * 1024 * 1024));
 	}
 
@@ -70,7 +71,8 @@ class TcpWorkerSpecsTests {
 	@Test
 	void tcpWorkerInAWorkerPoolIsNamed() {
 		pool("echo").setWorkerClass(EchoWorker.class.getName());
-		assertInvalid("echo", "type", "worker", EchoWorker.class.getName() + " is a TcpWorker: set type: tcp and listen");
+		assertInvalid("echo", "type", "worker",
+				EchoWorker.class.getName() + " is a TcpWorker: set type: tcp and listen");
 	}
 
 	@Test
@@ -78,7 +80,8 @@ class TcpWorkerSpecsTests {
 		PistilProperties.Pool pool = tcpPool("echo");
 		pool.setWorkerClass(PlainWorker.class.getName());
 		pool.setListen(List.of("127.0.0.1:5000"));
-		assertInvalid("echo", "worker-class", PlainWorker.class.getName(), "does not implement " + TcpWorker.class.getName());
+		assertInvalid("echo", "worker-class", PlainWorker.class.getName(),
+				"does not implement " + TcpWorker.class.getName());
 	}
 
 	@Test
@@ -88,7 +91,8 @@ class TcpWorkerSpecsTests {
 		pool.setListen(List.of("127.0.0.1:5000", "localhost"));
 		assertInvalid("echo", "listen", "localhost", "has no port: write host:port, [ipv6]:port or unix:/path");
 		pool.setListen(List.of("127.0.0.1:5000", "127.0.0.1:5000"));
-		assertInvalid("echo", "listen", List.of(ListenAddress.parse("127.0.0.1:5000"), ListenAddress.parse("127.0.0.1:5000")),
+		assertInvalid("echo", "listen",
+				List.of(ListenAddress.parse("127.0.0.1:5000"), ListenAddress.parse("127.0.0.1:5000")),
 				"lists an address twice");
 		pool.setListen(List.of("unix:/tmp/echo.sock"));
 		pool.setReusePort(true);
@@ -134,8 +138,9 @@ class TcpWorkerSpecsTests {
 	}
 
 	private WorkerSpec single() {
-		List<WorkerSpec> specs = new WorkerSpecs(this.properties, new LinkedHashMap<>(), new DefaultListableBeanFactory(),
-				getClass().getClassLoader()).resolve();
+		List<WorkerSpec> specs = new WorkerSpecs(this.properties, new LinkedHashMap<>(),
+				new DefaultListableBeanFactory(), getClass().getClassLoader())
+			.resolve();
 		assertThat(specs).hasSize(1);
 		return specs.get(0);
 	}

@@ -22,8 +22,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * Resolves pools from their {@code @PistilWorker} annotation and {@code pistil.workers.<name>}
- * properties: a property wins over the annotation, the annotation over the default.
+ * Resolves pools from their {@code @PistilWorker} annotation and
+ * {@code pistil.workers.<name>} properties: a property wins over the annotation, the
+ * annotation over the default.
  */
 class WorkerSpecsTests {
 
@@ -52,7 +53,8 @@ class WorkerSpecsTests {
 		assertThat(spec.timeout()).isEqualTo(Duration.ofSeconds(5));
 		assertThat(spec.pause()).isEqualTo(Duration.ofMillis(250));
 		assertThat(spec.context()).isEqualTo(ContextMode.FULL);
-		assertThat(spec.beanName()).as("a worker class is never a bean of the application: the child registers it").isNull();
+		assertThat(spec.beanName()).as("a worker class is never a bean of the application: the child registers it")
+			.isNull();
 		assertThat(spec.jvmOptions()).containsExactly("-Xmx32m");
 		assertThat(spec.args()).containsOnly(Map.entry("queue", "mail"), Map.entry("batch", "a=b"));
 	}

@@ -31,7 +31,10 @@ class ConnectionThreadsTests {
 		assertThat(threads.capacity()).isEqualTo(4);
 	}
 
-	/** Java 17 has no virtual threads: found at run time, so the same build runs them on Java 21 and later. */
+	/**
+	 * Java 17 has no virtual threads: found at run time, so the same build runs them on
+	 * Java 21 and later.
+	 */
 	@Test
 	void virtualThreadsWhereTheJvmHasThem() throws Exception {
 		if (Runtime.version().feature() < 21) {

@@ -14,8 +14,8 @@ import com.jayway.jsonpath.DocumentContext;
 import com.jayway.jsonpath.JsonPath;
 
 /**
- * HTTP requests to the web server of an arbiter application started with {@code --server.port=0},
- * as curl would send them.
+ * HTTP requests to the web server of an arbiter application started with
+ * {@code --server.port=0}, as curl would send them.
  */
 public final class ActuatorClient {
 

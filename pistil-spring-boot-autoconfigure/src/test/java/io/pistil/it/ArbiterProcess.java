@@ -32,11 +32,10 @@ import io.pistil.arbiter.Scoreboard;
 import io.pistil.process.ProcessControl;
 import io.pistil.process.UnixSignal;
 
-
-
 /**
- * An arbiter application running in a JVM of its own, as a user would run it: the test reads its
- * output, signals it and its workers by pid, and on {@link #close()} kills what it started.
+ * An arbiter application running in a JVM of its own, as a user would run it: the test
+ * reads its output, signals it and its workers by pid, and on {@link #close()} kills what
+ * it started.
  */
 public final class ArbiterProcess implements AutoCloseable {
 
@@ -72,15 +71,16 @@ public final class ArbiterProcess implements AutoCloseable {
 	 * @return the running application
 	 */
 	public static ArbiterProcess start(Class<?> mainClass, String... arguments) {
-		List<String> command = new ArrayList<>(List.of(java(), "-Xmx256m", "-cp",
-				System.getProperty("java.class.path"), mainClass.getName()));
+		List<String> command = new ArrayList<>(
+				List.of(java(), "-Xmx256m", "-cp", System.getProperty("java.class.path"), mainClass.getName()));
 		command.addAll(List.of(arguments));
 		return new ArbiterProcess(command);
 	}
 
 	/**
-	 * Starts a main class with this JVM's class path under a program that execs it, such as
-	 * {@code env} or {@code systemd-socket-activate}: the application keeps the wrapper's pid.
+	 * Starts a main class with this JVM's class path under a program that execs it, such
+	 * as {@code env} or {@code systemd-socket-activate}: the application keeps the
+	 * wrapper's pid.
 	 * @param wrapper the program and its arguments
 	 * @param mainClass the application
 	 * @param arguments its arguments
@@ -138,13 +138,17 @@ public final class ArbiterProcess implements AutoCloseable {
 	/** Waits for a line and returns it. */
 	public String awaitLine(Predicate<String> line, Duration timeout) {
 		try {
-			Awaitility.await().atMost(timeout).pollInterval(Duration.ofMillis(50))
+			Awaitility.await()
+				.atMost(timeout)
+				.pollInterval(Duration.ofMillis(50))
 				.until(() -> this.lines.stream().anyMatch(line) || !this.process.isAlive() && drained());
 		}
 		catch (ConditionTimeoutException ex) {
 			throw new AssertionError("No such line within " + timeout + " in:\n" + output(), ex);
 		}
-		return this.lines.stream().filter(line).findFirst()
+		return this.lines.stream()
+			.filter(line)
+			.findFirst()
 			.orElseThrow(() -> new AssertionError("No such line; the application exited:\n" + output()));
 	}
 
@@ -173,7 +177,9 @@ public final class ArbiterProcess implements AutoCloseable {
 		return workers(pid(), pool);
 	}
 
-	/** The live workers of a pool of any arbiter, such as a supervisor child, by number. */
+	/**
+	 * The live workers of a pool of any arbiter, such as a supervisor child, by number.
+	 */
 	public static Map<Integer, Long> workers(long arbiterPid, String pool) {
 		Map<Integer, Long> workers = new TreeMap<>();
 		ProcessHandle.of(arbiterPid).ifPresent((arbiter) -> arbiter.children().forEach((child) -> {
@@ -189,10 +195,14 @@ public final class ArbiterProcess implements AutoCloseable {
 		return commandLine(process.pid()).stream()
 			.filter((argument) -> argument.startsWith("-Dpistil.worker="))
 			.map((argument) -> argument.substring("-Dpistil.worker=".length()))
-			.findFirst().orElse(null);
+			.findFirst()
+			.orElse(null);
 	}
 
-	/** A process's arguments, read from procfs: ProcessHandle.Info drops long command lines. */
+	/**
+	 * A process's arguments, read from procfs: ProcessHandle.Info drops long command
+	 * lines.
+	 */
 	private static List<String> commandLine(long pid) {
 		try {
 			String cmdline = Files.readString(Path.of("/proc", Long.toString(pid), "cmdline"), StandardCharsets.UTF_8);
@@ -203,17 +213,18 @@ public final class ArbiterProcess implements AutoCloseable {
 		}
 	}
 
-
-
 	/** Every worker pid the arbiter has logged as spawned. */
 	public Set<Long> spawnedPids() {
-		return this.lines.stream().map(SPAWNED::matcher).filter(Matcher::find)
-			.map((matcher) -> Long.parseLong(matcher.group(3))).collect(Collectors.toSet());
+		return this.lines.stream()
+			.map(SPAWNED::matcher)
+			.filter(Matcher::find)
+			.map((matcher) -> Long.parseLong(matcher.group(3)))
+			.collect(Collectors.toSet());
 	}
 
 	/**
-	 * Processes still alive whose command line says this arbiter spawned them, or a supervisor it
-	 * spawned (and so on down the tree), wherever they are now.
+	 * Processes still alive whose command line says this arbiter spawned them, or a
+	 * supervisor it spawned (and so on down the tree), wherever they are now.
 	 */
 	public List<ProcessHandle> remainingWorkers() {
 		Set<Long> arbiters = new HashSet<>(Set.of(pid()));
@@ -234,16 +245,24 @@ public final class ArbiterProcess implements AutoCloseable {
 
 	/** The pid a pistil child names as its arbiter, or -1. */
 	private static long arbiterOf(long pid) {
-		return commandLine(pid).stream().filter((argument) -> argument.startsWith("--arbiter-pid="))
-			.mapToLong((argument) -> Long.parseLong(argument.substring("--arbiter-pid=".length()))).findFirst().orElse(-1);
+		return commandLine(pid).stream()
+			.filter((argument) -> argument.startsWith("--arbiter-pid="))
+			.mapToLong((argument) -> Long.parseLong(argument.substring("--arbiter-pid=".length())))
+			.findFirst()
+			.orElse(-1);
 	}
 
-	/** How many scoreboard slots of this arbiter say READY: the workers that are ready by their own account. */
+	/**
+	 * How many scoreboard slots of this arbiter say READY: the workers that are ready by
+	 * their own account.
+	 */
 	public int readyInScoreboard() {
 		if (this.scoreboard == null) {
 			try (Stream<Path> entries = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
-				Path directory = entries.filter((entry) -> entry.getFileName().toString().startsWith("pistil-" + pid() + "-"))
-					.findFirst().orElseThrow(() -> new AssertionError("No run directory for arbiter " + pid()));
+				Path directory = entries
+					.filter((entry) -> entry.getFileName().toString().startsWith("pistil-" + pid() + "-"))
+					.findFirst()
+					.orElseThrow(() -> new AssertionError("No run directory for arbiter " + pid()));
 				this.scoreboard = Scoreboard.open(ChildArguments.scoreboard(directory));
 			}
 			catch (IOException ex) {
@@ -295,7 +314,8 @@ public final class ArbiterProcess implements AutoCloseable {
 		this.process.destroyForcibly();
 		workers.addAll(remainingWorkers());
 		workers.forEach(ProcessHandle::destroyForcibly);
-		Awaitility.await().atMost(Duration.ofSeconds(10))
+		Awaitility.await()
+			.atMost(Duration.ofSeconds(10))
 			.until(() -> !this.process.isAlive() && workers.stream().noneMatch(ProcessHandle::isAlive));
 		Set<Long> arbiters = new HashSet<>(Set.of(pid()));
 		workers.forEach((worker) -> arbiters.add(worker.pid()));
@@ -305,8 +325,10 @@ public final class ArbiterProcess implements AutoCloseable {
 	/** A killed arbiter (or supervisor) leaves its run directory behind. */
 	private static void deleteRunDirectories(Set<Long> arbiters) {
 		try (Stream<Path> entries = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
-			for (Path directory : entries.filter((entry) -> arbiters.stream()
-				.anyMatch((pid) -> entry.getFileName().toString().startsWith("pistil-" + pid + "-"))).toList()) {
+			for (Path directory : entries
+				.filter((entry) -> arbiters.stream()
+					.anyMatch((pid) -> entry.getFileName().toString().startsWith("pistil-" + pid + "-")))
+				.toList()) {
 				try (Stream<Path> files = Files.walk(directory)) {
 					for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
 						Files.deleteIfExists(file);

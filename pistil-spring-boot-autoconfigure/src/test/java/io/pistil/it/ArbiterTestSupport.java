@@ -6,8 +6,8 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 
 /**
- * What every test of an arbiter application in a JVM of its own shares: the application, killed
- * with everything it spawned after each test, and helpers to read its output.
+ * What every test of an arbiter application in a JVM of its own shares: the application,
+ * killed with everything it spawned after each test, and helpers to read its output.
  */
 public abstract class ArbiterTestSupport {
 

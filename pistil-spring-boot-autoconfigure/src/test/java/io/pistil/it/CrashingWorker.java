@@ -5,7 +5,10 @@ import java.time.Duration;
 import io.pistil.worker.Worker;
 import io.pistil.worker.WorkerContext;
 
-/** Fails in its first step, just after it is ready (or after its {@code delay-millis}): a worker in a crash loop. */
+/**
+ * Fails in its first step, just after it is ready (or after its {@code delay-millis}): a
+ * worker in a crash loop.
+ */
 public class CrashingWorker implements Worker {
 
 	@Override

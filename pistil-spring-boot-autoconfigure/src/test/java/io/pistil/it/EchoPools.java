@@ -20,8 +20,8 @@ import java.util.regex.Pattern;
 import io.pistil.net.ListenAddress;
 
 /**
- * Pools of {@link EchoTcpWorker}s: declares them, finds where they listen from their arbiter's log,
- * and talks to them over TCP or a Unix socket.
+ * Pools of {@link EchoTcpWorker}s: declares them, finds where they listen from their
+ * arbiter's log, and talks to them over TCP or a Unix socket.
  */
 final class EchoPools {
 
@@ -53,7 +53,8 @@ final class EchoPools {
 	 */
 	static Reply ask(SocketAddress address, String line) throws IOException {
 		try (SocketChannel channel = SocketChannel.open(address)) {
-			// A blocking channel has no read timeout: closing it ends a read that waits too long.
+			// A blocking channel has no read timeout: closing it ends a read that waits
+			// too long.
 			CompletableFuture<Void> exchange = new CompletableFuture<>();
 			exchange.orTimeout(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).whenComplete((done, timeout) -> {
 				if (timeout != null) {
@@ -84,9 +85,10 @@ final class EchoPools {
 	 * @return the address with the port the system chose
 	 */
 	static SocketAddress listeningAddress(ArbiterProcess arbiter, String pool, String start) {
-		Pattern pattern = Pattern.compile("pool " + Pattern.quote(pool) + " listening on (" + Pattern.quote(start) + "\\S*)");
-		Matcher matcher = pattern.matcher(arbiter.awaitLine((candidate) -> pattern.matcher(candidate).find(),
-				Duration.ofSeconds(60)));
+		Pattern pattern = Pattern
+			.compile("pool " + Pattern.quote(pool) + " listening on (" + Pattern.quote(start) + "\\S*)");
+		Matcher matcher = pattern
+			.matcher(arbiter.awaitLine((candidate) -> pattern.matcher(candidate).find(), Duration.ofSeconds(60)));
 		matcher.find();
 		return ListenAddress.parse(matcher.group(1)).socketAddress();
 	}

@@ -12,9 +12,9 @@ import io.pistil.worker.TcpWorker;
 import io.pistil.worker.WorkerContext;
 
 /**
- * Reads one line and answers in two parts: "pid <pid>" at once (so a client knows which worker
- * accepted it), then, after {@code reply-millis}, "echo <line>". The line "fail" makes it throw
- * before answering; "grow <MB>" makes it keep that much more memory.
+ * Reads one line and answers in two parts: "pid <pid>" at once (so a client knows which
+ * worker accepted it), then, after {@code reply-millis}, "echo <line>". The line "fail"
+ * makes it throw before answering; "grow <MB>" makes it keep that much more memory.
  */
 public class EchoTcpWorker implements TcpWorker {
 

@@ -6,7 +6,10 @@ import org.springframework.context.ApplicationContext;
 import io.pistil.worker.Worker;
 import io.pistil.worker.WorkerContext;
 
-/** Prints what its context sees: a property of a profile's file, and how many beans it holds. */
+/**
+ * Prints what its context sees: a property of a profile's file, and how many beans it
+ * holds.
+ */
 public class EnvironmentWorker implements Worker {
 
 	private final String greeting;

@@ -6,7 +6,10 @@ import io.pistil.worker.Worker;
 import io.pistil.worker.WorkerContext;
 import io.pistil.worker.WorkerEvent;
 
-/** Prints the events of its own context, and what a launch customizer put in its environment. */
+/**
+ * Prints the events of its own context, and what a launch customizer put in its
+ * environment.
+ */
 public class EventsWorker implements Worker {
 
 	@EventListener

@@ -8,7 +8,10 @@ import org.springframework.beans.factory.annotation.Value;
 import io.pistil.worker.Worker;
 import io.pistil.worker.WorkerContext;
 
-/** A worker whose context cannot start while the file that {@code test.fail-while} names exists. */
+/**
+ * A worker whose context cannot start while the file that {@code test.fail-while} names
+ * exists.
+ */
 public class FailingWhileMarkedWorker implements Worker {
 
 	public FailingWhileMarkedWorker(@Value("${test.fail-while}") String marker) {

@@ -11,8 +11,9 @@ import jnr.ffi.Pointer;
 import jnr.ffi.Runtime;
 
 /**
- * A Unix datagram socket that receives what a service sends to systemd's {@code NOTIFY_SOCKET}, as
- * systemd would: Java 17 has no Unix datagram sockets, so this test helper binds one through libc.
+ * A Unix datagram socket that receives what a service sends to systemd's
+ * {@code NOTIFY_SOCKET}, as systemd would: Java 17 has no Unix datagram sockets, so this
+ * test helper binds one through libc.
  */
 public final class NotifySocket implements AutoCloseable {
 

@@ -15,8 +15,8 @@ import static io.pistil.it.ArbiterProcess.pool;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The {@code pistil} actuator endpoint over real HTTP, in an arbiter application running real
- * child JVMs.
+ * The {@code pistil} actuator endpoint over real HTTP, in an arbiter application running
+ * real child JVMs.
  */
 class PistilEndpointIntegrationTests extends ArbiterTestSupport {
 
@@ -120,8 +120,8 @@ class PistilEndpointIntegrationTests extends ArbiterTestSupport {
 			Map<Integer, Long> now = this.arbiter.workers("ticks");
 			return now.size() == 2 && now.values().stream().noneMatch(afterReplace::containsValue);
 		});
-		this.arbiter.await("the reload over", READY, () -> this.actuator.read("/actuator/pistil/ticks")
-			.read("$.state", String.class).equals("RUNNING"));
+		this.arbiter.await("the reload over", READY,
+				() -> this.actuator.read("/actuator/pistil/ticks").read("$.state", String.class).equals("RUNNING"));
 	}
 
 	@Test
@@ -172,7 +172,10 @@ class PistilEndpointIntegrationTests extends ArbiterTestSupport {
 		assertThat(refusal.read("$.message", String.class)).startsWith(message);
 	}
 
-	/** Sends a change to the ticks pool, which must be accepted, and returns the desired count it answers. */
+	/**
+	 * Sends a change to the ticks pool, which must be accepted, and returns the desired
+	 * count it answers.
+	 */
 	private int scale(String body) {
 		HttpResponse<String> response = this.actuator.post("/actuator/pistil/ticks", body);
 		assertThat(response.statusCode()).as(body + " -> " + response.body()).isEqualTo(200);

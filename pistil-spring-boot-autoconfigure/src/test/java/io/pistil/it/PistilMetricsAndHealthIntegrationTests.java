@@ -18,9 +18,9 @@ import static io.pistil.it.ArbiterProcess.pool;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * pistil's meters in {@code /actuator/metrics} and {@code /actuator/prometheus}, and its health
- * contributor in {@code /actuator/health}, over real HTTP, in an arbiter application running real
- * child JVMs.
+ * pistil's meters in {@code /actuator/metrics} and {@code /actuator/prometheus}, and its
+ * health contributor in {@code /actuator/health}, over real HTTP, in an arbiter
+ * application running real child JVMs.
  */
 class PistilMetricsAndHealthIntegrationTests extends ArbiterTestSupport {
 
@@ -82,7 +82,8 @@ class PistilMetricsAndHealthIntegrationTests extends ArbiterTestSupport {
 		Files.createFile(marker);
 		ArbiterProcess.signal(this.arbiter.workers("flaky").get(1), UnixSignal.KILL);
 
-		this.arbiter.await("health down", READY, () -> this.actuator.get("/actuator/health/pistil").statusCode() == 503);
+		this.arbiter.await("health down", READY,
+				() -> this.actuator.get("/actuator/health/pistil").statusCode() == 503);
 		DocumentContext down = JsonPath.parse(this.actuator.get("/actuator/health/pistil").body());
 		assertThat(down.read("$.status", String.class)).isEqualTo("DOWN");
 		assertThat(down.read("$.details.pools.flaky.desired", Integer.class)).isOne();
@@ -90,8 +91,11 @@ class PistilMetricsAndHealthIntegrationTests extends ArbiterTestSupport {
 		HttpResponse<String> readiness = this.actuator.get("/actuator/health/readiness");
 		assertThat(readiness.statusCode()).isEqualTo(503);
 		assertThat(JsonPath.parse(readiness.body()).read("$.status", String.class)).isEqualTo("DOWN");
-		this.arbiter.await("a second boot failure", READY, () -> this.arbiter.lines().stream()
-			.filter((line) -> line.contains("worker flaky.1") && line.contains("before it was ready")).count() >= 2);
+		this.arbiter.await("a second boot failure", READY,
+				() -> this.arbiter.lines()
+					.stream()
+					.filter((line) -> line.contains("worker flaky.1") && line.contains("before it was ready"))
+					.count() >= 2);
 		assertThat(this.actuator.get("/actuator/health/pistil").statusCode()).isEqualTo(503);
 
 		Files.delete(marker);

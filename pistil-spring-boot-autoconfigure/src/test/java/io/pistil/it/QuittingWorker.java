@@ -3,7 +3,10 @@ package io.pistil.it;
 import io.pistil.worker.Worker;
 import io.pistil.worker.WorkerContext;
 
-/** Ends by itself after one step: normally (exit code 0), or with an exception (exit code 1) if its args say so. */
+/**
+ * Ends by itself after one step: normally (exit code 0), or with an exception (exit code
+ * 1) if its args say so.
+ */
 public class QuittingWorker implements Worker {
 
 	@Override

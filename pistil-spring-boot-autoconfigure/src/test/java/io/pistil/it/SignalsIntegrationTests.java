@@ -22,8 +22,9 @@ import static io.pistil.it.ArbiterProcess.pool;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The arbiter's signals and hooks with real processes: gunicorn's signal set, a rolling reload that
- * never drops below the desired count, and signals that arrive while another one is at work.
+ * The arbiter's signals and hooks with real processes: gunicorn's signal set, a rolling
+ * reload that never drops below the desired count, and signals that arrive while another
+ * one is at work.
  */
 class SignalsIntegrationTests extends ArbiterTestSupport {
 
@@ -46,15 +47,18 @@ class SignalsIntegrationTests extends ArbiterTestSupport {
 
 		this.arbiter.signal(UnixSignal.TTOU);
 
-		String exit = this.arbiter.awaitLine((line) -> line.contains("worker slow.1 (pid " + oldest + ") exited with code 0"),
+		String exit = this.arbiter.awaitLine(
+				(line) -> line.contains("worker slow.1 (pid " + oldest + ") exited with code 0"),
 				Duration.ofSeconds(10));
 		List<String> lines = this.arbiter.lines();
 		int resized = indexOf(lines, "pool slow resized from 3 to 2");
 		int lastStepEnd = lastIndexOf(lines, "step finished in pid " + oldest);
 		assertThat(resized).isPositive();
-		assertThat(lastStepEnd).as("its step finished after the TTOU, before it exited").isGreaterThan(resized)
+		assertThat(lastStepEnd).as("its step finished after the TTOU, before it exited")
+			.isGreaterThan(resized)
 			.isLessThan(lines.indexOf(exit));
-		assertThat(indexOf(lines, "step started in pid " + oldest, lastStepEnd)).as("no step after the TTOU").isNegative();
+		assertThat(indexOf(lines, "step started in pid " + oldest, lastStepEnd)).as("no step after the TTOU")
+			.isNegative();
 		assertThat(this.arbiter.workers("slow")).hasSize(2).containsValues(before.get(2), added);
 	}
 
@@ -141,9 +145,10 @@ class SignalsIntegrationTests extends ArbiterTestSupport {
 	}
 
 	/**
-	 * The kernel merges identical signals that arrive before the JVM takes the first, so a burst counts
-	 * as at least one TTIN and at most fifty: every one the arbiter receives must be applied, up to
-	 * max-workers, and the pool must end with exactly that many workers.
+	 * The kernel merges identical signals that arrive before the JVM takes the first, so
+	 * a burst counts as at least one TTIN and at most fifty: every one the arbiter
+	 * receives must be applied, up to max-workers, and the pool must end with exactly
+	 * that many workers.
 	 */
 	@Test
 	void aBurstOfFiftyTtinEndsInAConsistentPoolBoundedByMaxWorkers() {
@@ -159,13 +164,13 @@ class SignalsIntegrationTests extends ArbiterTestSupport {
 		this.arbiter.awaitLine((line) -> line.contains("SIGTTIN received"), READY);
 		this.arbiter.await("as many ready workers as TTIN received, up to 5", READY, () -> {
 			int expected = Math.min(2 + count("SIGTTIN received"), 5);
-			return this.arbiter.workers("ticks").size() == expected
-					&& count("worker ticks." + expected + " (pid ") > 0 && this.arbiter.readyInScoreboard() == expected;
+			return this.arbiter.workers("ticks").size() == expected && count("worker ticks." + expected + " (pid ") > 0
+					&& this.arbiter.readyInScoreboard() == expected;
 		});
 		int workers = this.arbiter.workers("ticks").size();
 		assertThat(this.arbiter.spawnedPids()).hasSize(workers);
-		assertThat(this.arbiter.workers("ticks").keySet()).containsExactlyElementsOf(
-				java.util.stream.IntStream.rangeClosed(1, workers).boxed().toList());
+		assertThat(this.arbiter.workers("ticks").keySet())
+			.containsExactlyElementsOf(java.util.stream.IntStream.rangeClosed(1, workers).boxed().toList());
 		assertThat(this.arbiter.output()).doesNotContain("SIGTTIN failed");
 	}
 
@@ -195,7 +200,8 @@ class SignalsIntegrationTests extends ArbiterTestSupport {
 		this.arbiter.signal(UnixSignal.INT);
 
 		assertThat(this.arbiter.awaitExit(Duration.ofSeconds(1 + 2))).isZero();
-		assertThat(this.arbiter.output()).contains("worker slow.1 (pid " + slow + ") did not stop in time: sending SIGKILL");
+		assertThat(this.arbiter.output())
+			.contains("worker slow.1 (pid " + slow + ") did not stop in time: sending SIGKILL");
 		assertThat(this.arbiter.remainingWorkers()).isEmpty();
 	}
 
@@ -208,7 +214,8 @@ class SignalsIntegrationTests extends ArbiterTestSupport {
 		this.arbiter.signal(UnixSignal.USR1);
 
 		this.arbiter.awaitLine((line) -> line.contains("pool ticks RUNNING: 2 ready of 2"), Duration.ofSeconds(10));
-		this.arbiter.awaitLine((line) -> line.contains("ticks.2 pid " + workers.get(2) + " idle"), Duration.ofSeconds(10));
+		this.arbiter.awaitLine((line) -> line.contains("ticks.2 pid " + workers.get(2) + " idle"),
+				Duration.ofSeconds(10));
 	}
 
 	@Test
@@ -225,8 +232,11 @@ class SignalsIntegrationTests extends ArbiterTestSupport {
 		this.arbiter.signal(UnixSignal.TERM);
 
 		assertThat(this.arbiter.awaitExit(Duration.ofSeconds(40))).isZero();
-		List<String> events = this.arbiter.lines().stream().filter((line) -> line.startsWith("arbiter event: "))
-			.map((line) -> line.substring("arbiter event: ".length()).replaceAll("\\[.*", "")).toList();
+		List<String> events = this.arbiter.lines()
+			.stream()
+			.filter((line) -> line.startsWith("arbiter event: "))
+			.map((line) -> line.substring("arbiter event: ".length()).replaceAll("\\[.*", ""))
+			.toList();
 		assertThat(events).containsExactly("ArbiterStarting", "WorkerSpawning", "WorkerStarted", "WorkerSpawning",
 				"WorkerStarted", "WorkerReady", "WorkerReady", "ArbiterReady", "PoolResized", "WorkerSpawning",
 				"WorkerStarted", "WorkerReady", "ArbiterStopping", "WorkerExited", "WorkerExited", "WorkerExited",
@@ -234,17 +244,20 @@ class SignalsIntegrationTests extends ArbiterTestSupport {
 		assertThat(count("a listener failed on WorkerStarted")).isEqualTo(3);
 		for (int number = 1; number <= 3; number++) {
 			String worker = " hooks." + number;
-			List<String> childEvents = this.arbiter.lines().stream()
+			List<String> childEvents = this.arbiter.lines()
+				.stream()
 				.filter((line) -> line.contains("child event: ") && line.endsWith(worker))
-				.map((line) -> line.replaceAll(".*child event: (\\w+) .*", "$1")).toList();
+				.map((line) -> line.replaceAll(".*child event: (\\w+) .*", "$1"))
+				.toList();
 			assertThat(childEvents).as(worker).containsExactly("Started", "Ready", "Interrupted", "Exiting");
 		}
 	}
 
 	private static void writePool(Path config, Class<?> worker) throws IOException {
-		Files.writeString(config, String.join("\n", "pistil:", "  workers:", "    ticks:",
-				"      worker-class: " + worker.getName(), "      workers: 2",
-				"      jvm-options: [-Xmx64m, -XX:+UseSerialGC, -XX:TieredStopAtLevel=1]", ""));
+		Files.writeString(config,
+				String.join("\n", "pistil:", "  workers:", "    ticks:", "      worker-class: " + worker.getName(),
+						"      workers: 2", "      jvm-options: [-Xmx64m, -XX:+UseSerialGC, -XX:TieredStopAtLevel=1]",
+						""));
 	}
 
 	private static int lastIndexOf(List<String> lines, String text) {

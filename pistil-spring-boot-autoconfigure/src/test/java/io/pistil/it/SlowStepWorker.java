@@ -5,7 +5,9 @@ import java.time.Duration;
 import io.pistil.worker.Worker;
 import io.pistil.worker.WorkerContext;
 
-/** Each handle() takes a while and announces its end, to show that a stop lets it finish. */
+/**
+ * Each handle() takes a while and announces its end, to show that a stop lets it finish.
+ */
 public class SlowStepWorker implements Worker {
 
 	@Override

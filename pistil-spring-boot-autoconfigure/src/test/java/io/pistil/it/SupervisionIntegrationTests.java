@@ -22,8 +22,8 @@ import static io.pistil.it.ArbiterProcess.pool;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The arbiter's supervision with real processes: an arbiter application in a JVM of its own,
- * real child JVMs, real signals.
+ * The arbiter's supervision with real processes: an arbiter application in a JVM of its
+ * own, real child JVMs, real signals.
  */
 class SupervisionIntegrationTests extends ArbiterTestSupport {
 
@@ -43,7 +43,8 @@ class SupervisionIntegrationTests extends ArbiterTestSupport {
 		});
 		long replacement = this.arbiter.workers("ticks").get(2);
 		assertThat(this.arbiter.workers("ticks")).containsEntry(1, before.get(1)).containsEntry(3, before.get(3));
-		this.arbiter.awaitLine((line) -> line.contains("worker ticks.2 (pid " + victim + ") was killed by signal 9 (SIGKILL)"),
+		this.arbiter.awaitLine(
+				(line) -> line.contains("worker ticks.2 (pid " + victim + ") was killed by signal 9 (SIGKILL)"),
 				Duration.ofSeconds(5));
 		this.arbiter.awaitLine((line) -> line.startsWith("[ticks.2 pid " + replacement + "] tick from ticks.2"), READY);
 	}
@@ -55,9 +56,10 @@ class SupervisionIntegrationTests extends ArbiterTestSupport {
 		long hung = this.arbiter.workers("stuck").get(1);
 		String prefix = "[stuck.1 pid " + hung + "] ";
 
-		String silent = this.arbiter.awaitLine((line) -> line.contains("worker stuck.1 (pid " + hung + ") has been silent"),
-				Duration.ofSeconds(20));
-		String dump = this.arbiter.awaitLine((line) -> line.startsWith(prefix + "Full thread dump"), Duration.ofSeconds(10));
+		String silent = this.arbiter.awaitLine(
+				(line) -> line.contains("worker stuck.1 (pid " + hung + ") has been silent"), Duration.ofSeconds(20));
+		String dump = this.arbiter.awaitLine((line) -> line.startsWith(prefix + "Full thread dump"),
+				Duration.ofSeconds(10));
 		String frame = this.arbiter.awaitLine(
 				(line) -> line.startsWith(prefix) && line.contains("at io.pistil.it.HangingWorker.handle"),
 				Duration.ofSeconds(10));
@@ -85,7 +87,8 @@ class SupervisionIntegrationTests extends ArbiterTestSupport {
 		Collection<Long> workers = new ArrayList<>(this.arbiter.workers("ticks").values());
 		workers.add(slow);
 		int stepsStarted = count("step started in pid " + slow);
-		this.arbiter.await("a step started", Duration.ofSeconds(10), () -> count("step started in pid " + slow) > stepsStarted);
+		this.arbiter.await("a step started", Duration.ofSeconds(10),
+				() -> count("step started in pid " + slow) > stepsStarted);
 
 		this.arbiter.signal(UnixSignal.TERM);
 
@@ -105,8 +108,10 @@ class SupervisionIntegrationTests extends ArbiterTestSupport {
 		this.arbiter = start(arguments, List.of());
 		this.arbiter.awaitReady(READY);
 
-		String slim = this.arbiter.awaitLine((line) -> line.startsWith("[slim.1 pid ") && line.contains("greeting="), READY);
-		String full = this.arbiter.awaitLine((line) -> line.startsWith("[full.1 pid ") && line.contains("greeting="), READY);
+		String slim = this.arbiter.awaitLine((line) -> line.startsWith("[slim.1 pid ") && line.contains("greeting="),
+				READY);
+		String full = this.arbiter.awaitLine((line) -> line.startsWith("[full.1 pid ") && line.contains("greeting="),
+				READY);
 		assertThat(slim).contains("greeting=hello from the itprofile profile").contains("args={colour=blue}");
 		assertThat(full).contains("greeting=hello from the itprofile profile");
 		assertThat(beanCount(full)).isGreaterThan(beanCount(slim) + 20);
@@ -160,7 +165,8 @@ class SupervisionIntegrationTests extends ArbiterTestSupport {
 			if (fd > 2) {
 				assertThat(target).as("fd %d", fd).isNotEqualTo(canary.toString());
 				if (target.startsWith("socket:[") || target.startsWith("pipe:[")) {
-					assertThat(arbiterFds).as("fd %d (%s) inherited from the arbiter", fd, target).doesNotContainValue(target);
+					assertThat(arbiterFds).as("fd %d (%s) inherited from the arbiter", fd, target)
+						.doesNotContainValue(target);
 				}
 			}
 		});
@@ -171,7 +177,8 @@ class SupervisionIntegrationTests extends ArbiterTestSupport {
 		try (Stream<Path> fds = Files.list(Path.of("/proc", Long.toString(pid), "fd"))) {
 			for (Path fd : fds.toList()) {
 				try {
-					descriptors.put(Integer.parseInt(fd.getFileName().toString()), Files.readSymbolicLink(fd).toString());
+					descriptors.put(Integer.parseInt(fd.getFileName().toString()),
+							Files.readSymbolicLink(fd).toString());
 				}
 				catch (IOException ex) {
 					// Closed while we looked.

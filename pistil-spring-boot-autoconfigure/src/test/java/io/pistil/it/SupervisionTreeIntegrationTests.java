@@ -20,7 +20,8 @@ import static io.pistil.it.ArbiterProcess.pool;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Supervision trees, restart types, strategies, restart intensity and backoff, with real processes.
+ * Supervision trees, restart types, strategies, restart intensity and backoff, with real
+ * processes.
  */
 class SupervisionTreeIntegrationTests extends ArbiterTestSupport {
 
@@ -64,7 +65,8 @@ class SupervisionTreeIntegrationTests extends ArbiterTestSupport {
 		this.arbiter.signal(UnixSignal.KILL);
 
 		this.arbiter.awaitExit(Duration.ofSeconds(5));
-		this.arbiter.await("the whole tree gone", Duration.ofSeconds(3), () -> this.arbiter.remainingWorkers().isEmpty());
+		this.arbiter.await("the whole tree gone", Duration.ofSeconds(3),
+				() -> this.arbiter.remainingWorkers().isEmpty());
 	}
 
 	@Test
@@ -107,14 +109,15 @@ class SupervisionTreeIntegrationTests extends ArbiterTestSupport {
 	}
 
 	/**
-	 * Runs three pools declared in this order in a configuration file (command-line properties have
-	 * no order), kills the worker of the second, and returns each pool's worker pid before that.
+	 * Runs three pools declared in this order in a configuration file (command-line
+	 * properties have no order), kills the worker of the second, and returns each pool's
+	 * worker pid before that.
 	 */
 	private Map<String, Long> startThreePoolsAndKillTheSecond(Path directory, String strategy) throws IOException {
 		List<String> yaml = new ArrayList<>(List.of("pistil:", "  strategy: " + strategy, "  workers:"));
 		for (String name : List.of("first", "second", "third")) {
-			yaml.addAll(List.of("    " + name + ":", "      worker-class: " + TickWorker.class.getName(), "      pause: 1s",
-					"      jvm-options: [-Xmx64m, -XX:+UseSerialGC, -XX:TieredStopAtLevel=1]"));
+			yaml.addAll(List.of("    " + name + ":", "      worker-class: " + TickWorker.class.getName(),
+					"      pause: 1s", "      jvm-options: [-Xmx64m, -XX:+UseSerialGC, -XX:TieredStopAtLevel=1]"));
 		}
 		Path config = directory.resolve("three-pools.yml");
 		Files.write(config, yaml);
@@ -137,9 +140,11 @@ class SupervisionTreeIntegrationTests extends ArbiterTestSupport {
 
 		this.arbiter.await("both restarted pools restarted", READY,
 				() -> count("quitting: permanent-normal") >= 2 && count("quitting: transient-crash") >= 2);
-		this.arbiter.awaitLine((line) -> line.contains("worker transient-normal.1") && line.contains("not restarted (TRANSIENT)"),
+		this.arbiter.awaitLine(
+				(line) -> line.contains("worker transient-normal.1") && line.contains("not restarted (TRANSIENT)"),
 				READY);
-		this.arbiter.awaitLine((line) -> line.contains("worker temporary-crash.1") && line.contains("not restarted (TEMPORARY)"),
+		this.arbiter.awaitLine(
+				(line) -> line.contains("worker temporary-crash.1") && line.contains("not restarted (TEMPORARY)"),
 				READY);
 		assertThat(count("quitting: transient-normal")).isEqualTo(1);
 		assertThat(count("quitting: temporary-crash")).isEqualTo(1);
@@ -193,7 +198,8 @@ class SupervisionTreeIntegrationTests extends ArbiterTestSupport {
 
 		this.arbiter.awaitLine((line) -> line.contains("pool crashy gave up"), READY);
 
-		this.arbiter.awaitLine((line) -> line.contains("worker tree.1 (pid " + supervisor + ") exited with code 4"), READY);
+		this.arbiter.awaitLine((line) -> line.contains("worker tree.1 (pid " + supervisor + ") exited with code 4"),
+				READY);
 		this.arbiter.await("the supervisor and, one for all, its sibling restarted", READY,
 				() -> replaced("tree", supervisor) && replaced("solo", solo));
 	}

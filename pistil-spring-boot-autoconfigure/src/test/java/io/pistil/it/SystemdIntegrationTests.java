@@ -22,8 +22,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The arbiter as a systemd service: its listening socket from socket activation
- * ({@code systemd-socket-activate}, which binds it, waits for a first connection and execs the
- * application with {@code LISTEN_FDS}), and its readiness on {@code NOTIFY_SOCKET}.
+ * ({@code systemd-socket-activate}, which binds it, waits for a first connection and
+ * execs the application with {@code LISTEN_FDS}), and its readiness on
+ * {@code NOTIFY_SOCKET}.
  */
 class SystemdIntegrationTests extends ArbiterTestSupport {
 
@@ -32,27 +33,34 @@ class SystemdIntegrationTests extends ArbiterTestSupport {
 	@Test
 	void socketActivationHandsTheArbiterItsSocketAndSystemdHearsReadyThenStopping(@TempDir Path directory)
 			throws Exception {
-		assumeTrue(Files.isExecutable(SOCKET_ACTIVATE), "systemd-socket-activate is not installed (.ci/run installs it)");
+		assumeTrue(Files.isExecutable(SOCKET_ACTIVATE),
+				"systemd-socket-activate is not installed (.ci/run installs it)");
 		int port = freePort();
 		String address = "127.0.0.1:" + port;
 		try (NotifySocket systemd = new NotifySocket(directory.resolve("notify"))) {
 			List<String> arguments = new ArrayList<>(tcpPool("echo", 2, address));
 			arguments.add("--spring.main.banner-mode=off");
-			this.arbiter = ArbiterProcess.startUnder(List.of(SOCKET_ACTIVATE.toString(), "--listen=" + address,
-					"--setenv=NOTIFY_SOCKET=" + systemd.path()), TestApplication.class, arguments.toArray(String[]::new));
-			this.arbiter.awaitLine((line) -> line.contains("Listening on " + address + " as 3."), Duration.ofSeconds(30));
+			this.arbiter = ArbiterProcess.startUnder(
+					List.of(SOCKET_ACTIVATE.toString(), "--listen=" + address,
+							"--setenv=NOTIFY_SOCKET=" + systemd.path()),
+					TestApplication.class, arguments.toArray(String[]::new));
+			this.arbiter.awaitLine((line) -> line.contains("Listening on " + address + " as 3."),
+					Duration.ofSeconds(30));
 
-			// The first connection starts the application; it waits in the socket's queue meanwhile.
+			// The first connection starts the application; it waits in the socket's queue
+			// meanwhile.
 			Reply first = EchoPools.ask(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), "first");
 
 			assertThat(first.echo()).isEqualTo("echo first");
 			assertThat(this.arbiter.workers("echo")).containsValue(first.pid());
-			assertThat(this.arbiter.output()).contains("pool echo listening on " + address + " (socket activation, fd 3)");
+			assertThat(this.arbiter.output())
+				.contains("pool echo listening on " + address + " (socket activation, fd 3)");
 			assertThat(systemd.receive(Duration.ofSeconds(30))).isEqualTo("READY=1");
 			this.arbiter.awaitLine((line) -> line.contains("told systemd the application is ready (READY=1)"),
 					Duration.ofSeconds(10));
-			assertThat(this.arbiter.workers("echo").values()).allSatisfy((worker) -> assertThat(
-					Files.readString(Path.of("/proc/" + worker + "/environ"))).doesNotContain("LISTEN_FDS", "NOTIFY_SOCKET"));
+			assertThat(this.arbiter.workers("echo").values())
+				.allSatisfy((worker) -> assertThat(Files.readString(Path.of("/proc/" + worker + "/environ")))
+					.doesNotContain("LISTEN_FDS", "NOTIFY_SOCKET"));
 
 			this.arbiter.signal(UnixSignal.TERM);
 

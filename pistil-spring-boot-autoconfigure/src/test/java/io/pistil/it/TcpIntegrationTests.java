@@ -28,9 +28,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * Tcp pools with real processes and sockets on loopback: the workers of a pool share the arbiter's
- * sockets over IPv4, IPv6 and Unix sockets, keep them across reloads, survive failing connections,
- * and are recycled by their memory.
+ * Tcp pools with real processes and sockets on loopback: the workers of a pool share the
+ * arbiter's sockets over IPv4, IPv6 and Unix sockets, keep them across reloads, survive
+ * failing connections, and are recycled by their memory.
  */
 class TcpIntegrationTests extends ArbiterTestSupport {
 
@@ -44,12 +44,15 @@ class TcpIntegrationTests extends ArbiterTestSupport {
 		Set<Long> workers = new HashSet<>(this.arbiter.workers("echo").values());
 
 		// Each worker serves one connection at a time: two at once go to both.
-		List<TcpLoad.Outcome> outcomes = TcpLoad.start(EchoPools.tcpAddress(this.arbiter, "echo"), 2, 1, READY).finish();
+		List<TcpLoad.Outcome> outcomes = TcpLoad.start(EchoPools.tcpAddress(this.arbiter, "echo"), 2, 1, READY)
+			.finish();
 		Reply ipv6 = ask(EchoPools.listeningAddress(this.arbiter, "echo", "[::1]:"), "over IPv6");
 		Reply unix = ask(EchoPools.unixAddress(this.arbiter, "echo"), "over a Unix socket");
 
 		assertThat(outcomes).allMatch(TcpLoad.Outcome::complete);
-		assertThat(outcomes).extracting(TcpLoad.Outcome::pid).doesNotHaveDuplicates().containsAnyElementsOf(workers)
+		assertThat(outcomes).extracting(TcpLoad.Outcome::pid)
+			.doesNotHaveDuplicates()
+			.containsAnyElementsOf(workers)
 			.hasSize(2);
 		assertThat(ipv6.echo()).isEqualTo("echo over IPv6");
 		assertThat(workers).contains(ipv6.pid());
@@ -149,8 +152,9 @@ class TcpIntegrationTests extends ArbiterTestSupport {
 
 		assertThat(failed.pid()).as("closed before any reply").isZero();
 		assertThat(next).isEqualTo(new Reply(worker, "echo next"));
-		this.arbiter.awaitLine((line) -> line.startsWith("[echo.1 pid " + worker + "]")
-				&& line.contains("connection from /127.0.0.1:") && line.contains("failed and is closed (1 failed so far)"),
+		this.arbiter.awaitLine(
+				(line) -> line.startsWith("[echo.1 pid " + worker + "]") && line.contains("connection from /127.0.0.1:")
+						&& line.contains("failed and is closed (1 failed so far)"),
 				Duration.ofSeconds(10));
 		assertThat(this.arbiter.output()).contains("java.lang.IllegalStateException: asked to fail by /127.0.0.1:");
 		assertThat(this.arbiter.workers("echo")).containsValue(worker);
@@ -163,7 +167,8 @@ class TcpIntegrationTests extends ArbiterTestSupport {
 		this.arbiter = TestApplication.launch(arguments);
 		this.arbiter.awaitReady(READY);
 
-		List<TcpLoad.Outcome> outcomes = TcpLoad.start(EchoPools.tcpAddress(this.arbiter, "echo"), 4, 1, READY).finish();
+		List<TcpLoad.Outcome> outcomes = TcpLoad.start(EchoPools.tcpAddress(this.arbiter, "echo"), 4, 1, READY)
+			.finish();
 
 		assertThat(outcomes).hasSize(4).allMatch(TcpLoad.Outcome::complete);
 		assertThat(outcomes).extracting(TcpLoad.Outcome::pid).containsOnly(this.arbiter.workers("echo").get(1));
@@ -182,7 +187,8 @@ class TcpIntegrationTests extends ArbiterTestSupport {
 		InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
 		Set<Long> pids = new HashSet<>();
 
-		// The kernel spreads connections over the workers' sockets by their addresses and ports.
+		// The kernel spreads connections over the workers' sockets by their addresses and
+		// ports.
 		for (int i = 0; i < 200 && pids.size() < 2; i++) {
 			pids.add(ask(address, "request " + i).pid());
 		}
@@ -203,13 +209,17 @@ class TcpIntegrationTests extends ArbiterTestSupport {
 
 		assertThat(ask(address, "grow 300").pid()).isEqualTo(old);
 
-		String recycling = this.arbiter.awaitLine((line) -> line.contains("worker echo.1 (pid " + old + ") uses ")
-				&& line.contains("past its max-memory of 300 MB: recycling it once its replacement is ready"), READY);
+		String recycling = this.arbiter.awaitLine(
+				(line) -> line.contains("worker echo.1 (pid " + old + ") uses ")
+						&& line.contains("past its max-memory of 300 MB: recycling it once its replacement is ready"),
+				READY);
 		String exit = this.arbiter.awaitLine((line) -> line.contains("cause=RECYCLED"), READY);
 		assertThat(exit).contains("WorkerExited[pool=echo, number=1, pid=" + old);
 		List<String> lines = this.arbiter.lines();
-		String replacementReady = lines.stream().filter((line) -> line.matches(".*worker echo\\.2 \\(pid \\d+\\) ready in.*"))
-			.findFirst().orElseThrow();
+		String replacementReady = lines.stream()
+			.filter((line) -> line.matches(".*worker echo\\.2 \\(pid \\d+\\) ready in.*"))
+			.findFirst()
+			.orElseThrow();
 		assertThat(lines.indexOf(recycling)).isLessThan(lines.indexOf(replacementReady));
 		assertThat(lines.indexOf(replacementReady)).isLessThan(lines.indexOf(exit));
 		assertThat(ask(address, "after").pid()).isNotEqualTo(old).isEqualTo(this.arbiter.workers("echo").get(2));

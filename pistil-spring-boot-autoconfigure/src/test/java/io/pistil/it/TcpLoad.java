@@ -19,10 +19,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.awaitility.Awaitility;
 
 /**
- * A bounded load on a pool of {@link EchoTcpWorker}s over loopback: several client threads, each
- * sending one request per connection, one after the other, until the load is stopped, its count is
- * reached or its time is up. A client stops once nothing listens any more. Records how every request
- * ended.
+ * A bounded load on a pool of {@link EchoTcpWorker}s over loopback: several client
+ * threads, each sending one request per connection, one after the other, until the load
+ * is stopped, its count is reached or its time is up. A client stops once nothing listens
+ * any more. Records how every request ended.
  */
 final class TcpLoad {
 
@@ -70,7 +70,10 @@ final class TcpLoad {
 		return this.completed.get();
 	}
 
-	/** Waits until this many more requests than now have been answered in full (or the load ended). */
+	/**
+	 * Waits until this many more requests than now have been answered in full (or the
+	 * load ended).
+	 */
 	void awaitMore(long requests, Duration timeout) {
 		long target = completed() + requests;
 		Awaitility.await().atMost(timeout).until(() -> completed() >= target || finished());
@@ -122,7 +125,8 @@ final class TcpLoad {
 			socket.setSoTimeout(30000);
 			OutputStream output = socket.getOutputStream();
 			output.write((line + "\n").getBytes(StandardCharsets.UTF_8));
-			BufferedReader reader = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+			BufferedReader reader = new BufferedReader(
+					new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
 			String greeting = reader.readLine();
 			if (greeting == null) {
 				return new Outcome(0, false, 0, System.nanoTime(), "closed before any reply");
@@ -132,7 +136,8 @@ final class TcpLoad {
 			String echo = reader.readLine();
 			String end = reader.readLine();
 			boolean complete = ("echo " + line).equals(echo) && end == null;
-			return new Outcome(pid, complete, greetedAt, System.nanoTime(), complete ? "" : "incomplete reply: " + echo);
+			return new Outcome(pid, complete, greetedAt, System.nanoTime(),
+					complete ? "" : "incomplete reply: " + echo);
 		}
 		catch (IOException ex) {
 			return new Outcome(pid, false, greetedAt, System.nanoTime(), ex.toString());
@@ -142,7 +147,8 @@ final class TcpLoad {
 	/**
 	 * How one request ended.
 	 *
-	 * @param pid the pid of the worker that accepted it (it said so first), or 0 if none did
+	 * @param pid the pid of the worker that accepted it (it said so first), or 0 if none
+	 * did
 	 * @param complete whether the whole reply came
 	 * @param greetedAt when the worker's first line came (System.nanoTime()), or 0
 	 * @param endedAt when the request ended

@@ -24,10 +24,10 @@ import static io.pistil.it.EchoPools.tcpPool;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A tcp pool under a bounded load on loopback (several client threads, thousands of requests, each
- * on a connection of its own) while its workers are replaced: by a reload, by recycling, by
- * {@code kill -9}, by the arbiter's stop. A request fails only if the worker that accepted it was
- * killed.
+ * A tcp pool under a bounded load on loopback (several client threads, thousands of
+ * requests, each on a connection of its own) while its workers are replaced: by a reload,
+ * by recycling, by {@code kill -9}, by the arbiter's stop. A request fails only if the
+ * worker that accepted it was killed.
  */
 class TcpLoadIntegrationTests extends ArbiterTestSupport {
 
@@ -68,8 +68,8 @@ class TcpLoadIntegrationTests extends ArbiterTestSupport {
 	@Test
 	void recyclingAfterMaxRequestsUnderLoadFailsNoRequest() throws InterruptedException {
 		List<String> arguments = new ArrayList<>(tcpPool("echo", 2, "127.0.0.1:0"));
-		arguments.addAll(List.of("--pistil.workers.echo.max-requests=400", "--pistil.workers.echo.max-requests-jitter=100",
-				"--test.print-events=true"));
+		arguments.addAll(List.of("--pistil.workers.echo.max-requests=400",
+				"--pistil.workers.echo.max-requests-jitter=100", "--test.print-events=true"));
 		this.arbiter = TestApplication.launch(arguments);
 		this.arbiter.awaitReady(READY);
 		this.load = TcpLoad.start(EchoPools.tcpAddress(this.arbiter, "echo"), 4, 10_000, LOAD_LIMIT);
@@ -89,20 +89,23 @@ class TcpLoadIntegrationTests extends ArbiterTestSupport {
 				int replacementReady = indexOfMatch(lines, READY_WORKER, recycling);
 				assertThat(recycling).as("pid %d recycled after its max-requests", pid).isNotNegative();
 				assertThat(replacementReady).as("its replacement ready before it stopped").isBetween(recycling, exit);
-				assertThat(outcomes.stream().filter((outcome) -> outcome.pid() == pid).count()).isGreaterThanOrEqualTo(400);
+				assertThat(outcomes.stream().filter((outcome) -> outcome.pid() == pid).count())
+					.isGreaterThanOrEqualTo(400);
 			}
 		}
 	}
 
 	/**
-	 * Each worker serves one connection at a time (threads: 1), so a killed worker loses at most the
-	 * one connection it had accepted: a connection waiting in the queue goes to another worker.
+	 * Each worker serves one connection at a time (threads: 1), so a killed worker loses
+	 * at most the one connection it had accepted: a connection waiting in the queue goes
+	 * to another worker.
 	 */
 	@Test
 	void killingAWorkerEvery200MillisecondsFailsOnlyTheConnectionsItHadAccepted() throws InterruptedException {
 		List<String> arguments = new ArrayList<>(tcpPool("echo", 4, "127.0.0.1:0"));
 		arguments.add("--pistil.workers.echo.args.reply-millis=20");
-		// Twelve kills in a few seconds would otherwise exceed the pool's restart intensity and backoff.
+		// Twelve kills in a few seconds would otherwise exceed the pool's restart
+		// intensity and backoff.
 		arguments.addAll(List.of("--pistil.workers.echo.max-restarts=100", "--pistil.workers.echo.backoff-min=10ms",
 				"--pistil.workers.echo.backoff-max=20ms"));
 		this.arbiter = TestApplication.launch(arguments);
@@ -130,7 +133,8 @@ class TcpLoadIntegrationTests extends ArbiterTestSupport {
 		this.load.awaitMore(300, READY);
 		List<Outcome> outcomes = this.load.stop();
 		List<Outcome> failures = failures(outcomes);
-		assertThat(failures).as("at most one accepted connection per killed worker").hasSizeLessThanOrEqualTo(killed.size());
+		assertThat(failures).as("at most one accepted connection per killed worker")
+			.hasSizeLessThanOrEqualTo(killed.size());
 		assertThat(failures).filteredOn(Outcome::accepted).extracting(Outcome::pid).isSubsetOf(killed);
 		assertThat(outcomes).hasSizeGreaterThanOrEqualTo(1000);
 		System.out.println(failures.size() + " of " + outcomes.size() + " connections failed, " + killed.size()
@@ -157,11 +161,19 @@ class TcpLoadIntegrationTests extends ArbiterTestSupport {
 		assertThat(this.arbiter.remainingWorkers()).isEmpty();
 	}
 
-	/** Pids of the workers that said they are ready and are alive, but for those killed already. */
+	/**
+	 * Pids of the workers that said they are ready and are alive, but for those killed
+	 * already.
+	 */
 	private List<Long> readyWorkers(Set<Long> killed) {
-		return this.arbiter.lines().stream().map(READY_WORKER::matcher).filter(Matcher::find)
-			.map((matcher) -> Long.parseLong(matcher.group(1))).filter((pid) -> !killed.contains(pid))
-			.filter((pid) -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).toList();
+		return this.arbiter.lines()
+			.stream()
+			.map(READY_WORKER::matcher)
+			.filter(Matcher::find)
+			.map((matcher) -> Long.parseLong(matcher.group(1)))
+			.filter((pid) -> !killed.contains(pid))
+			.filter((pid) -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false))
+			.toList();
 	}
 
 	private static List<Outcome> failures(List<Outcome> outcomes) {

@@ -22,8 +22,8 @@ import io.pistil.arbiter.ArbiterEvent;
 import io.pistil.arbiter.WorkerLaunchCustomizer;
 
 /**
- * An arbiter application for integration tests: no component scan, so each test declares its pools
- * on the command line ({@code --pistil.workers.<name>.worker-class=...}).
+ * An arbiter application for integration tests: no component scan, so each test declares
+ * its pools on the command line ({@code --pistil.workers.<name>.worker-class=...}).
  */
 @SpringBootConfiguration
 @EnableAutoConfiguration
@@ -31,7 +31,8 @@ public class TestApplication {
 
 	public static void main(String[] args) {
 		SpringApplication application = new SpringApplication(TestApplication.class);
-		// The test class path has a web server, for the actuator's tests: they ask for it.
+		// The test class path has a web server, for the actuator's tests: they ask for
+		// it.
 		application.setWebApplicationType(WebApplicationType.NONE);
 		application.run(args);
 	}
@@ -44,8 +45,8 @@ public class TestApplication {
 	}
 
 	/**
-	 * Descriptors the arbiter holds open when it spawns: a file and a listening socket that no child
-	 * may inherit.
+	 * Descriptors the arbiter holds open when it spawns: a file and a listening socket
+	 * that no child may inherit.
 	 */
 	@Bean(destroyMethod = "close")
 	@ConditionalOnProperty("test.canary-file")
@@ -53,7 +54,10 @@ public class TestApplication {
 		return new Canary(Path.of(environment.getRequiredProperty("test.canary-file")));
 	}
 
-	/** Prints every arbiter event, and fails on one kind to show a failing listener stops nothing. */
+	/**
+	 * Prints every arbiter event, and fails on one kind to show a failing listener stops
+	 * nothing.
+	 */
 	@Bean
 	@ConditionalOnProperty("test.print-events")
 	EventPrinter eventPrinter() {

@@ -5,8 +5,8 @@ import java.util.Map;
 import org.springframework.boot.SpringApplication;
 
 /**
- * The {@link TestApplication} with its web server, on a free loopback port, and the actuator's
- * endpoints exposed; arguments override these defaults.
+ * The {@link TestApplication} with its web server, on a free loopback port, and the
+ * actuator's endpoints exposed; arguments override these defaults.
  */
 public class WebTestApplication {
 

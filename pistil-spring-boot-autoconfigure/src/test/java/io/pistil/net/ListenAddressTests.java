@@ -51,7 +51,8 @@ class ListenAddressTests {
 
 	@Test
 	void invalidAddressesSayWhatIsWrong() {
-		assertThatIllegalArgumentException().isThrownBy(() -> ListenAddress.parse("")).withMessageStartingWith("is empty");
+		assertThatIllegalArgumentException().isThrownBy(() -> ListenAddress.parse(""))
+			.withMessageStartingWith("is empty");
 		assertThatIllegalArgumentException().isThrownBy(() -> ListenAddress.parse("5000"))
 			.withMessageStartingWith("has no port");
 		assertThatIllegalArgumentException().isThrownBy(() -> ListenAddress.parse("127.0.0.1:http"))

@@ -29,7 +29,8 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 /**
- * A pool's listening sockets through starts, reloads and stops, with real sockets on loopback.
+ * A pool's listening sockets through starts, reloads and stops, with real sockets on
+ * loopback.
  */
 class ListenersTests {
 
@@ -42,9 +43,13 @@ class ListenersTests {
 		this.listeners.close();
 	}
 
-	/** A reload: the new addresses open at once, a dropped one closes once the reload is over. */
+	/**
+	 * A reload: the new addresses open at once, a dropped one closes once the reload is
+	 * over.
+	 */
 	@Test
-	void listeningAgainKeepsEverySocketAndRetainClosesThoseOfDroppedAddresses(@TempDir Path directory) throws IOException {
+	void listeningAgainKeepsEverySocketAndRetainClosesThoseOfDroppedAddresses(@TempDir Path directory)
+			throws IOException {
 		ListenAddress kept = ListenAddress.parse("127.0.0.1:0");
 		ListenAddress dropped = ListenAddress.parse("[::1]:0");
 		ListenAddress added = ListenAddress.parse("unix:" + directory.resolve("echo.sock"));
@@ -75,8 +80,8 @@ class ListenersTests {
 
 			assertThatExceptionOfType(ListenException.class)
 				.isThrownBy(() -> this.listeners.listen("echo", List.of(free, busy), 16))
-				.withMessageStartingWith("Pool 'echo' cannot listen on 127.0.0.1:" + taken.getLocalPort()
-						+ ": Address already in use")
+				.withMessageStartingWith(
+						"Pool 'echo' cannot listen on 127.0.0.1:" + taken.getLocalPort() + ": Address already in use")
 				.satisfies((ex) -> assertThat(ex.getAddress()).isEqualTo(busy.toString()));
 			assertThat(this.listeners.of("echo", List.of(listening))).isEqualTo(before);
 			assertThatIllegalStateException().isThrownBy(() -> this.listeners.of("echo", List.of(free)));

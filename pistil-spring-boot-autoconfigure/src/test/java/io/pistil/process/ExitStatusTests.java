@@ -5,8 +5,8 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Decodes {@code waitpid(2)} status words: the exit code sits in bits 8-15, the terminating
- * signal in bits 0-6, and bit 7 flags a core dump.
+ * Decodes {@code waitpid(2)} status words: the exit code sits in bits 8-15, the
+ * terminating signal in bits 0-6, and bit 7 flags a core dump.
  */
 class ExitStatusTests {
 

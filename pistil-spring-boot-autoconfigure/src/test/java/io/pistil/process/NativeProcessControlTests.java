@@ -38,7 +38,8 @@ class NativeProcessControlTests {
 		List<String> lines = read(child.output()).lines().map(String::trim).toList();
 		this.processes.waitFor(child.pid());
 		assertThat(lines.get(0)).isEqualTo("SigBlk:\t0000000000000000");
-		// glibc keeps its two internal real-time signals (32, 33) ignored; the classic ones must be default.
+		// glibc keeps its two internal real-time signals (32, 33) ignored; the classic
+		// ones must be default.
 		long ignored = Long.parseLong(lines.get(1).substring("SigIgn:".length()).trim(), 16);
 		assertThat(ignored & 0x7fffffffL).as("signals 1-31 ignored").isZero();
 		assertThat(lines.get(2)).isEqualTo(lines.get(3));
@@ -67,7 +68,8 @@ class NativeProcessControlTests {
 	}
 
 	private SpawnedProcess spawn(String script) {
-		return this.processes.spawn(new SpawnRequest(Path.of("/bin/sh"), List.of("-c", script), Map.of("PATH", "/usr/bin:/bin")));
+		return this.processes
+			.spawn(new SpawnRequest(Path.of("/bin/sh"), List.of("-c", script), Map.of("PATH", "/usr/bin:/bin")));
 	}
 
 	private static String read(InputStream stream) throws IOException {

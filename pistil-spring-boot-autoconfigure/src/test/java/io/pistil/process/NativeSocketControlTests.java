@@ -25,8 +25,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * Listening sockets opened through the native layer, handed over to spawned children, and datagrams
- * to a Unix socket.
+ * Listening sockets opened through the native layer, handed over to spawned children, and
+ * datagrams to a Unix socket.
  */
 class NativeSocketControlTests {
 
@@ -79,7 +79,10 @@ class NativeSocketControlTests {
 		}
 	}
 
-	/** Handed over in reverse order of their numbers, so that a careless dup2 would overwrite one. */
+	/**
+	 * Handed over in reverse order of their numbers, so that a careless dup2 would
+	 * overwrite one.
+	 */
 	@Test
 	void childGetsTheHandedOverSocketsAsDescriptorsThreeAndFourAndNothingElse() throws IOException {
 		ListeningSocket first = this.sockets.listen(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
@@ -120,8 +123,11 @@ class NativeSocketControlTests {
 	}
 
 	private static int flags(int fd) throws IOException {
-		String flags = Files.readAllLines(Path.of("/proc/self/fdinfo/" + fd)).stream()
-			.filter((line) -> line.startsWith("flags:")).findFirst().orElseThrow();
+		String flags = Files.readAllLines(Path.of("/proc/self/fdinfo/" + fd))
+			.stream()
+			.filter((line) -> line.startsWith("flags:"))
+			.findFirst()
+			.orElseThrow();
 		return Integer.parseInt(flags.substring("flags:".length()).trim(), 8);
 	}
 

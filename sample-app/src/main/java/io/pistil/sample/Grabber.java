@@ -13,8 +13,8 @@ import io.pistil.worker.Worker;
 import io.pistil.worker.WorkerContext;
 
 /**
- * The seed's UrlWorker: fetches a page in a loop (its {@code url} argument: the tcp-hello pool in the
- * sample's tcp_pool) and logs what it got.
+ * The seed's UrlWorker: fetches a page in a loop (its {@code url} argument: the tcp-hello
+ * pool in the sample's tcp_pool) and logs what it got.
  */
 public class Grabber implements Worker {
 

@@ -7,8 +7,9 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Just enough HTTP/1.1 for the sample's tcp workers: reads a request's head, and writes one response
- * before the connection closes, as gunicorn's sync workers do (no keep-alive).
+ * Just enough HTTP/1.1 for the sample's tcp workers: reads a request's head, and writes
+ * one response before the connection closes, as gunicorn's sync workers do (no
+ * keep-alive).
  */
 final class HttpExchange {
 
@@ -18,10 +19,11 @@ final class HttpExchange {
 	}
 
 	/**
-	 * Reads a request's head, up to its blank line: a client whose request is not read in full before
-	 * the connection closes may see it reset.
+	 * Reads a request's head, up to its blank line: a client whose request is not read in
+	 * full before the connection closes may see it reset.
 	 * @param input what the client sends
-	 * @return the request's path, or null if the request is no {@code GET} this sample understands
+	 * @return the request's path, or null if the request is no {@code GET} this sample
+	 * understands
 	 * @throws IOException if the connection fails
 	 */
 	static String readRequestPath(InputStream input) throws IOException {

@@ -5,7 +5,8 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.ApplicationPidFileWriter;
 
 /**
- * The seed's examples as Spring beans: a pool of three hello workers and the two-kinds multi-worker.
+ * The seed's examples as Spring beans: a pool of three hello workers and the two-kinds
+ * multi-worker.
  */
 @SpringBootApplication
 public class SampleApplication {

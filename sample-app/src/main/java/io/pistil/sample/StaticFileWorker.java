@@ -13,9 +13,9 @@ import io.pistil.worker.TcpWorker;
 import io.pistil.worker.WorkerContext;
 
 /**
- * The seed's serve_file.py: tcp workers serving the files under their {@code root} argument, a
- * Spring resource location such as {@code classpath:/static/} (the sample's fserve pool)
- * or {@code file:/var/www/}.
+ * The seed's serve_file.py: tcp workers serving the files under their {@code root}
+ * argument, a Spring resource location such as {@code classpath:/static/} (the sample's
+ * fserve pool) or {@code file:/var/www/}.
  */
 public class StaticFileWorker implements TcpWorker {
 

@@ -8,9 +8,9 @@ import io.pistil.worker.TcpWorker;
 import io.pistil.worker.WorkerContext;
 
 /**
- * The seed's tcp_hello.py: tcp workers sharing one listening socket, each answering HTTP requests
- * with "hello world" and its pid, as gunicorn's sync workers would. The tcp-hello pool of the tcp
- * profile, and the http-hello pool of the benchmark profile.
+ * The seed's tcp_hello.py: tcp workers sharing one listening socket, each answering HTTP
+ * requests with "hello world" and its pid, as gunicorn's sync workers would. The
+ * tcp-hello pool of the tcp profile, and the http-hello pool of the benchmark profile.
  */
 public class TcpHelloWorker implements TcpWorker {
 

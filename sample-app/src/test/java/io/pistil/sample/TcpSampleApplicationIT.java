@@ -22,10 +22,9 @@ import io.pistil.process.UnixSignal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The sample's tree, run from the packaged executable jar on free ports: the tcp_pool supervisor's
- * tcp-hello pool
- * answers from several workers, the grabber fetches from it, the static-file server serves its files
- * and nothing outside them.
+ * The sample's tree, run from the packaged executable jar on free ports: the tcp_pool
+ * supervisor's tcp-hello pool answers from several workers, the grabber fetches from it,
+ * the static-file server serves its files and nothing outside them.
  */
 class TcpSampleApplicationIT extends ArbiterTestSupport {
 
@@ -46,10 +45,15 @@ class TcpSampleApplicationIT extends ArbiterTestSupport {
 		}
 
 		long supervisor = this.arbiter.workers("tcp_pool").get(1);
-		assertThat(replies).containsExactlyInAnyOrderElementsOf(ArbiterProcess.workers(supervisor, "tcp-hello").values().stream()
-			.map((pid) -> "hello world from pid " + pid + "\n").toList());
-		this.arbiter.awaitLine((line) -> line.startsWith("[grabber.1 pid ")
-				&& line.contains("grabbed http://127.0.0.1:" + hello + "/: hello world from pid "), Duration.ofSeconds(30));
+		assertThat(replies).containsExactlyInAnyOrderElementsOf(ArbiterProcess.workers(supervisor, "tcp-hello")
+			.values()
+			.stream()
+			.map((pid) -> "hello world from pid " + pid + "\n")
+			.toList());
+		this.arbiter.awaitLine(
+				(line) -> line.startsWith("[grabber.1 pid ")
+						&& line.contains("grabbed http://127.0.0.1:" + hello + "/: hello world from pid "),
+				Duration.ofSeconds(30));
 		Response index = get(files, "/");
 		assertThat(index.status()).isEqualTo("HTTP/1.1 200 OK");
 		assertThat(index.body()).contains("<title>pistil static files</title>");
@@ -63,12 +67,16 @@ class TcpSampleApplicationIT extends ArbiterTestSupport {
 		assertThat(this.arbiter.remainingWorkers()).isEmpty();
 	}
 
-	/** A GET on a connection of its own, path as is (an HTTP client would normalize "/.."). */
+	/**
+	 * A GET on a connection of its own, path as is (an HTTP client would normalize
+	 * "/..").
+	 */
 	private static Response get(int port, String path) throws IOException {
 		try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
 			socket.setSoTimeout(10_000);
 			OutputStream output = socket.getOutputStream();
-			output.write(("GET " + path + " HTTP/1.1\r\nHost: localhost\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+			output
+				.write(("GET " + path + " HTTP/1.1\r\nHost: localhost\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
 			InputStream input = socket.getInputStream();
 			String response = new String(input.readAllBytes(), StandardCharsets.UTF_8);
 			int headEnd = response.indexOf("\r\n\r\n");

@@ -5,7 +5,10 @@ import org.springframework.context.annotation.ComponentScan;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.FilterType;
 
-/** Scans its package as {@code @SpringBootApplication} does, honouring TypeExcludeFilter beans. */
+/**
+ * Scans its package as {@code @SpringBootApplication} does, honouring TypeExcludeFilter
+ * beans.
+ */
 @Configuration(proxyBeanMethods = false)
 @ComponentScan(excludeFilters = @ComponentScan.Filter(type = FilterType.CUSTOM, classes = TypeExcludeFilter.class))
 public class ScanningApplication {
