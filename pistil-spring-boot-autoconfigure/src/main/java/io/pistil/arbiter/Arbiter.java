@@ -117,7 +117,7 @@ public final class Arbiter implements AutoCloseable {
 
 	private long nextAge;
 
-	private Path runDirectory;
+	private volatile Path runDirectory;
 
 	private Scoreboard scoreboard;
 
@@ -370,6 +370,14 @@ public final class Arbiter implements AutoCloseable {
 			return new ArbiterSnapshot(this.pid, this.state.name(), this.startedAt,
 					this.pools.values().stream().map((pool) -> snapshot(pool, now)).toList());
 		});
+	}
+
+	/**
+	 * The arbiter's run directory, where it and its workers share files; null before
+	 * {@link #begin()}.
+	 */
+	public Path runDirectory() {
+		return this.runDirectory;
 	}
 
 	/** The pool names. */

@@ -40,6 +40,9 @@ public final class ChildMain {
 	/** Exit code of a child whose context failed to start, as in gunicorn. */
 	public static final int BOOT_ERROR = 3;
 
+	/** The system property that gives a worker's context its arbiter's run directory. */
+	public static final String RUN_DIRECTORY_PROPERTY = "pistil.run-directory";
+
 	/** How long an orphaned child gives its worker to finish before it halts. */
 	private static final long ORPHAN_GRACE_MILLIS = 600;
 
@@ -123,6 +126,9 @@ public final class ChildMain {
 		// Warming up validation, Jackson and friends on a spare thread only steals CPU
 		// from sibling children.
 		System.setProperty("spring.backgroundpreinitializer.ignore", "true");
+		// Where a worker's own features (messaging) find what they share with the
+		// arbiter.
+		System.setProperty(RUN_DIRECTORY_PROPERTY, arguments.runDirectory().toString());
 		List<Class<?>> sources = new ArrayList<>();
 		if (arguments.context() == ContextMode.FULL) {
 			if (arguments.applicationClass() == null) {
