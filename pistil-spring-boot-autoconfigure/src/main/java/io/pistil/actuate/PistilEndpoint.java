@@ -25,6 +25,8 @@ import io.pistil.arbiter.NoSuchPoolException;
 import io.pistil.arbiter.Snapshots.ArbiterSnapshot;
 import io.pistil.arbiter.Snapshots.PoolSnapshot;
 import io.pistil.arbiter.Snapshots.WorkerSnapshot;
+import io.pistil.messaging.MessagingStatistics;
+import io.pistil.messaging.QueueStatistics;
 
 /**
  * The {@code pistil} actuator endpoint: reads the arbiter, its pools and their workers,
@@ -49,8 +51,20 @@ public class PistilEndpoint {
 
 	private final Arbiter arbiter;
 
+	private final MessagingStatistics queues;
+
 	public PistilEndpoint(Arbiter arbiter) {
+		this(arbiter, Map::of);
+	}
+
+	/**
+	 * Creates the endpoint.
+	 * @param arbiter the arbiter
+	 * @param queues the figures of the messaging's queues
+	 */
+	public PistilEndpoint(Arbiter arbiter, MessagingStatistics queues) {
 		this.arbiter = arbiter;
+		this.queues = queues;
 	}
 
 	/**
@@ -64,7 +78,8 @@ public class PistilEndpoint {
 		snapshot.pools().forEach((pool) -> pools.put(pool.name(), describe(pool)));
 		Long uptime = (snapshot.startedAt() != null) ? Duration.between(snapshot.startedAt(), Instant.now()).toSeconds()
 				: null;
-		return new ArbiterDescriptor(snapshot.pid(), snapshot.state(), snapshot.startedAt(), uptime, pools);
+		return new ArbiterDescriptor(snapshot.pid(), snapshot.state(), snapshot.startedAt(), uptime, pools,
+				this.queues.queues());
 	}
 
 	/**
@@ -214,9 +229,10 @@ public class PistilEndpoint {
 	 * @param startedAt when it started
 	 * @param uptimeSeconds seconds since it started
 	 * @param pools its pools by name
+	 * @param queues the messaging's queues by name
 	 */
 	public record ArbiterDescriptor(long pid, String state, @Nullable Instant startedAt, @Nullable Long uptimeSeconds,
-			Map<String, PoolDescriptor> pools) implements OperationResponseBody {
+			Map<String, PoolDescriptor> pools, Map<String, QueueStatistics> queues) implements OperationResponseBody {
 	}
 
 	/**

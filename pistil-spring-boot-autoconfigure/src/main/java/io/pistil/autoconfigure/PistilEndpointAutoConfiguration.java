@@ -1,5 +1,8 @@
 package io.pistil.autoconfigure;
 
+import java.util.Map;
+
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -10,6 +13,7 @@ import org.springframework.context.annotation.Bean;
 
 import io.pistil.actuate.PistilEndpoint;
 import io.pistil.arbiter.Arbiter;
+import io.pistil.messaging.MessagingStatistics;
 
 /**
  * The {@code pistil} actuator endpoint, for applications with the actuator, when the
@@ -23,8 +27,8 @@ public final class PistilEndpointAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	@ConditionalOnAvailableEndpoint
-	PistilEndpoint pistilEndpoint(Arbiter arbiter) {
-		return new PistilEndpoint(arbiter);
+	PistilEndpoint pistilEndpoint(Arbiter arbiter, ObjectProvider<MessagingStatistics> queues) {
+		return new PistilEndpoint(arbiter, queues.getIfAvailable(() -> Map::of));
 	}
 
 }
