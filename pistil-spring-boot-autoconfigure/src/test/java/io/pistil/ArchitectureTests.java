@@ -25,7 +25,8 @@ class ArchitectureTests {
 	void productionClassesOfEveryPackageAreImported() {
 		assertThat(classes.stream().map((type) -> type.getPackageName()).distinct()).containsExactlyInAnyOrder(
 				"io.pistil.actuate", "io.pistil.arbiter", "io.pistil.autoconfigure", "io.pistil.child", "io.pistil.net",
-				"io.pistil.process", "io.pistil.worker");
+				"io.pistil.process", "io.pistil.worker", "io.pistil.messaging", "io.pistil.messaging.autoconfigure",
+				"io.pistil.messaging.cluster", "io.pistil.messaging.local", "io.pistil.messaging.support");
 		assertThat(classes.stream().map((type) -> type.getSimpleName())).doesNotContain("ArchitectureTests",
 				"NativeProcessControlTests");
 	}
@@ -34,6 +35,28 @@ class ArchitectureTests {
 	void workerArbiterAndProcessDoNotDependOnSpringBoot() {
 		ArchRule rule = noClasses().that()
 			.resideInAnyPackage("io.pistil.worker..", "io.pistil.arbiter..", "io.pistil.net..", "io.pistil.process..")
+			.should()
+			.dependOnClassesThat()
+			.resideInAPackage("org.springframework.boot..");
+		rule.check(classes);
+	}
+
+	@Test
+	void theEngineKnowsNothingOfMessaging() {
+		ArchRule rule = noClasses().that()
+			.resideInAnyPackage("io.pistil.arbiter..", "io.pistil.child..", "io.pistil.process..", "io.pistil.net..",
+					"io.pistil.worker..")
+			.should()
+			.dependOnClassesThat()
+			.resideInAPackage("io.pistil.messaging..");
+		rule.check(classes);
+	}
+
+	@Test
+	void messagingTransportsAndApiDoNotDependOnSpringBoot() {
+		ArchRule rule = noClasses().that()
+			.resideInAnyPackage("io.pistil.messaging", "io.pistil.messaging.local..", "io.pistil.messaging.support..",
+					"io.pistil.messaging.cluster..")
 			.should()
 			.dependOnClassesThat()
 			.resideInAPackage("org.springframework.boot..");

@@ -1,17 +1,23 @@
 package io.pistil.messaging.autoconfigure;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+
+import io.micrometer.core.instrument.binder.MeterBinder;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.context.event.EventListener;
 
+import io.pistil.actuate.QueueMetrics;
 import io.pistil.arbiter.Arbiter;
 import io.pistil.arbiter.ArbiterEvent;
 import io.pistil.autoconfigure.PistilAutoConfiguration;
@@ -59,6 +65,21 @@ public final class PistilMessagingAutoConfiguration {
 			}
 			return queues;
 		};
+	}
+
+	/** The queues' meters, for applications with Micrometer. */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(MeterBinder.class)
+	static class Metrics {
+
+		/** Long enough for one scrape of every meter to read the figures once. */
+		private static final long FIGURES_MAX_AGE_MILLIS = 1000;
+
+		@Bean
+		QueueMetrics pistilQueueMetrics(MessagingStatistics statistics, MessagingSettings settings) {
+			return new QueueMetrics(statistics, List.copyOf(settings.queues().keySet()), FIGURES_MAX_AGE_MILLIS);
+		}
+
 	}
 
 	/**

@@ -140,6 +140,9 @@ class LocalMessagingIT {
 		assertThat(jobs.read("$.redelivered", Long.class)).isPositive();
 		assertThat(jobs.read("$.deadLettered", Long.class)).isZero();
 		assertThat(jobs.read("$.acknowledged", Long.class)).isGreaterThanOrEqualTo(400);
+		assertThat(this.actuator.read("/actuator/metrics/pistil.queue.redelivered?tag=queue:jobs")
+			.read("$.measurements[0].value", Double.class))
+			.isEqualTo(jobs.read("$.redelivered", Long.class).doubleValue());
 		this.arbiter.await("the killed worker replaced", READY, () -> this.arbiter.workers("listeners").size() == 2
 				&& !this.arbiter.workers("listeners").containsValue(victim));
 	}
