@@ -11,7 +11,6 @@ import java.util.concurrent.locks.LockSupport;
 
 import org.springframework.amqp.AmqpException;
 import org.springframework.amqp.core.AcknowledgeMode;
-import org.springframework.amqp.core.AnonymousQueue;
 import org.springframework.amqp.core.BindingBuilder;
 import org.springframework.amqp.core.FanoutExchange;
 import org.springframework.amqp.core.Message;
@@ -192,7 +191,10 @@ public final class RabbitTransport implements Transport {
 
 	@Override
 	public Subscription subscribe(String topic, DeliveryHandler handler) {
-		Queue queue = new AnonymousQueue();
+		// A queue of this subscriber's own, gone with its connection. (Spring AMQP's
+		// AnonymousQueue asks for a leader locator that RabbitMQ 3.x refuses on classic
+		// queues.)
+		Queue queue = new Queue(exchange(topic) + "." + UUID.randomUUID(), false, true, true);
 		this.admin.declareQueue(queue);
 		this.admin.declareBinding(BindingBuilder.bind(queue).to(new FanoutExchange(exchange(topic), true, false)));
 		DirectMessageListenerContainer container = container(queue.getName(), 1);
