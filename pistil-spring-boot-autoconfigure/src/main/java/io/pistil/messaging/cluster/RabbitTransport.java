@@ -7,6 +7,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
 
 import org.springframework.amqp.AmqpException;
@@ -21,6 +24,7 @@ import org.springframework.amqp.rabbit.AsyncRabbitTemplate;
 import org.springframework.amqp.rabbit.connection.AbstractConnectionFactory;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
+import org.springframework.amqp.rabbit.connection.CorrelationData;
 import org.springframework.amqp.rabbit.core.RabbitAdmin;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.amqp.rabbit.listener.DirectMessageListenerContainer;
@@ -84,7 +88,7 @@ public final class RabbitTransport implements Transport {
 		this.connectionFactory = (connectionFactory instanceof AbstractConnectionFactory factory)
 				? new CachingConnectionFactory(factory.getRabbitConnectionFactory())
 				: new CachingConnectionFactory(connectionFactory.getHost(), connectionFactory.getPort());
-		this.connectionFactory.setPublisherConfirmType(CachingConnectionFactory.ConfirmType.SIMPLE);
+		this.connectionFactory.setPublisherConfirmType(CachingConnectionFactory.ConfirmType.CORRELATED);
 		this.connectionFactory.setConnectionNameStrategy((factory) -> "pistil pid " + ProcessHandle.current().pid());
 		this.template = new RabbitTemplate(this.connectionFactory);
 		this.admin = new RabbitAdmin(this.connectionFactory);
@@ -134,17 +138,31 @@ public final class RabbitTransport implements Transport {
 		return publishConfirmed(queue, message);
 	}
 
-	/** Publishes and waits for the broker's confirm: a nack means the queue is full. */
+	/**
+	 * Publishes and waits for the broker's confirm: a nack means the queue is full.
+	 * Concurrent senders wait on confirms of their own, which the broker gives in
+	 * batches.
+	 */
 	private boolean publishConfirmed(String queue, Envelope message) {
 		Message amqp = toMessage(message);
-		boolean confirmed = Boolean.TRUE.equals(this.template.invoke((operations) -> {
-			operations.send("", queue, amqp);
-			return operations.waitForConfirms(CONFIRM_TIMEOUT.toMillis());
-		}));
-		if (confirmed) {
+		CorrelationData correlation = new CorrelationData(amqp.getMessageProperties().getMessageId());
+		this.template.send("", queue, amqp, correlation);
+		CorrelationData.Confirm confirm;
+		try {
+			confirm = correlation.getFuture().get(CONFIRM_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new MessageDeliveryException("Interrupted while waiting for the broker's confirm");
+		}
+		catch (ExecutionException | TimeoutException ex) {
+			throw new MessageDeliveryException(
+					"No confirm from the broker for a message to queue '" + queue + "': " + ex);
+		}
+		if (confirm.ack()) {
 			this.counts.sent(queue);
 		}
-		return confirmed;
+		return confirm.ack();
 	}
 
 	@Override
