@@ -34,7 +34,7 @@ class MessagingSampleIT extends ArbiterTestSupport {
 
 	static final int KILLS = 8;
 
-	static final Duration ALL_DONE = Duration.ofMinutes(6);
+	static final Duration ALL_DONE = Duration.ofMinutes(8);
 
 	@Test
 	void everyJobIsDoneDespiteAKillEverySecond() throws Exception {
