@@ -368,10 +368,10 @@ public final class LocalHub implements Transport, ClusterCounts {
 		boolean work = !this.commands.isEmpty()
 				|| this.channels.values().stream().anyMatch((channel) -> channel.file.toHub().hasRecords());
 		if (!work) {
-			this.selector.selectNow();
-			if (this.selector.selectedKeys().isEmpty()) {
-				this.selector.select();
-			}
+			// Not selectNow() first: it would swallow a producer's wakeup() given since
+			// the
+			// check above.
+			this.selector.select();
 		}
 		this.parked.set(false);
 		this.channels.values().forEach((channel) -> channel.file.toHub().unpark());
@@ -572,18 +572,32 @@ public final class LocalHub implements Transport, ClusterCounts {
 					String topic = in.readString();
 					LocalHub.this.hub.publish(topic, in.readEnvelope());
 				}
-				case Wire.ACK -> LocalHub.this.hub.acknowledge(subscription(in.readInt()), in.readLong());
+				case Wire.ACK -> {
+					Hub.Subscription subscription = subscription(in.readInt());
+					if (subscription != null) {
+						LocalHub.this.hub.acknowledge(subscription, in.readLong());
+					}
+				}
 				case Wire.REPLY -> {
 					Hub.Subscription subscription = subscription(in.readInt());
 					long tag = in.readLong();
-					LocalHub.this.hub.reply(subscription, tag, in.readEnvelope());
+					if (subscription != null) {
+						LocalHub.this.hub.reply(subscription, tag, in.readEnvelope());
+					}
 				}
 				case Wire.REJECT -> {
 					Hub.Subscription subscription = subscription(in.readInt());
 					long tag = in.readLong();
-					LocalHub.this.hub.reject(subscription, tag, in.readString());
+					if (subscription != null) {
+						LocalHub.this.hub.reject(subscription, tag, in.readString());
+					}
 				}
-				case Wire.RELEASE -> LocalHub.this.hub.release(subscription(in.readInt()), in.readLong());
+				case Wire.RELEASE -> {
+					Hub.Subscription subscription = subscription(in.readInt());
+					if (subscription != null) {
+						LocalHub.this.hub.release(subscription, in.readLong());
+					}
+				}
 				case Wire.UNSUBSCRIBE -> {
 					Hub.Subscription subscription = this.subscriptions.remove(in.readInt());
 					if (subscription != null) {
@@ -601,12 +615,12 @@ public final class LocalHub implements Transport, ClusterCounts {
 			}
 		}
 
+		/**
+		 * The subscription of an outcome, or null once it has ended: what it had in
+		 * flight went back to its queue then.
+		 */
 		private Hub.Subscription subscription(int id) {
-			Hub.Subscription subscription = this.subscriptions.get(id);
-			if (subscription == null) {
-				throw new IllegalStateException("No subscription " + id + " on the channel of " + name());
-			}
-			return subscription;
+			return this.subscriptions.get(id);
 		}
 
 		void write(int type, int size, BodyWriter body) {

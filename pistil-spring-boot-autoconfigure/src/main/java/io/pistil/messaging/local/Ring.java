@@ -133,7 +133,7 @@ final class Ring {
 
 	/** Whether the reader has records to take (reader side). */
 	boolean hasRecords() {
-		return (long) LONGS.getAcquire(this.buffer, this.base + TAIL) != this.head;
+		return (long) LONGS.getVolatile(this.buffer, this.base + TAIL) != this.head;
 	}
 
 	/**

@@ -84,7 +84,13 @@ public final class WorkerChannel implements Transport, ClusterCounts {
 		Files.deleteIfExists(this.file);
 		this.channel = ChannelFile.create(this.file, ringCapacity);
 		this.socket = SocketChannel.open(StandardProtocolFamily.UNIX);
-		this.socket.connect(UnixDomainSocketAddress.of(LocalHub.socket(directory)));
+		try {
+			this.socket.connect(UnixDomainSocketAddress.of(LocalHub.socket(directory)));
+		}
+		catch (IOException ex) {
+			this.socket.close();
+			throw ex;
+		}
 		ByteBuffer hello = ByteBuffer.allocate(8).order(ByteOrder.nativeOrder()).putLong(this.pid).flip();
 		while (hello.hasRemaining()) {
 			this.socket.write(hello);
@@ -103,17 +109,21 @@ public final class WorkerChannel implements Transport, ClusterCounts {
 	 */
 	public static WorkerChannel connect(Path directory, int ringCapacity, Duration spin) {
 		long deadline = System.nanoTime() + CONNECT_TIMEOUT.toNanos();
-		while (!Files.exists(LocalHub.socket(directory))) {
+		while (true) {
+			try {
+				if (Files.exists(LocalHub.socket(directory))) {
+					return new WorkerChannel(directory, ringCapacity, spin);
+				}
+			}
+			catch (IOException ex) {
+				if (System.nanoTime() - deadline > 0) {
+					throw new UncheckedIOException("Cannot connect to the messaging hub in " + directory, ex);
+				}
+			}
 			if (System.nanoTime() - deadline > 0) {
 				throw new IllegalStateException("No messaging hub in " + directory + " after " + CONNECT_TIMEOUT);
 			}
 			LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
-		}
-		try {
-			return new WorkerChannel(directory, ringCapacity, spin);
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException("Cannot connect to the messaging hub in " + directory, ex);
 		}
 	}
 

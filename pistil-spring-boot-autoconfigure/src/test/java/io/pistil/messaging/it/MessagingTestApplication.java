@@ -5,8 +5,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
 
 import org.jspecify.annotations.Nullable;
 
@@ -106,6 +108,22 @@ public class MessagingTestApplication {
 					catch (ExecutionException | TimeoutException ex) {
 						outcome.put("error", String.valueOf((ex.getCause() != null) ? ex.getCause() : ex));
 					}
+				}
+				case "requests" -> {
+					// A pause longer than the hub's spin between requests: each one wakes
+					// it.
+					int answered = 0;
+					for (int i = 0; i < count; i++) {
+						LockSupport.parkNanos(200_000);
+						try {
+							this.messaging.request(destination, "q" + i, String.class).get(5, TimeUnit.SECONDS);
+							answered++;
+						}
+						catch (ExecutionException | TimeoutException ex) {
+							break;
+						}
+					}
+					outcome.put("answered", answered);
 				}
 				case "publish" -> this.messaging.publish(destination, payload);
 				case "clear" -> this.results.distinct.clear();

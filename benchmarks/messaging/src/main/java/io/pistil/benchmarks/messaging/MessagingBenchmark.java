@@ -96,7 +96,7 @@ public class MessagingBenchmark {
 	}
 
 	@Bean
-	ClusterSink clusterSink() {
+	static ClusterSink clusterSink() {
 		return new ClusterSink();
 	}
 
