@@ -41,6 +41,9 @@ public final class ArbiterProcess implements AutoCloseable {
 
 	private static final Pattern SPAWNED = Pattern.compile("worker (\\S+)\\.(\\d+) \\(pid (\\d+)\\) spawned");
 
+	/** Spring Boot's line once the application has started, every lifecycle included. */
+	private static final Pattern STARTED = Pattern.compile(" : Started \\S+ in [0-9.]+ seconds");
+
 	private static final ProcessControl processes = ProcessControl.load();
 
 	private final Process process;
@@ -167,9 +170,15 @@ public final class ArbiterProcess implements AutoCloseable {
 		return true;
 	}
 
-	/** Waits until every pool has logged that it is ready. */
+	/**
+	 * Waits until every pool has logged that it is ready and the application has started:
+	 * its signal handlers are installed only then, and a signal sent before may find the
+	 * JVM's default (which ends it, or stops it for TTIN).
+	 */
 	public void awaitReady(Duration timeout) {
 		awaitLine((line) -> line.contains("pistil arbiter (pid " + pid() + ") ready"), timeout);
+		// A worker's lines start with its name in brackets.
+		awaitLine((line) -> !line.startsWith("[") && STARTED.matcher(line).find(), timeout);
 	}
 
 	/** The live workers of a pool, by number, as the arbiter's children show them. */

@@ -1,10 +1,12 @@
 package io.pistil.messaging.autoconfigure;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.springframework.util.ClassUtils;
+import org.springframework.util.unit.DataSize;
 
 import io.pistil.messaging.support.MessagingSettings;
 import io.pistil.messaging.support.QueueSettings;
@@ -51,7 +53,7 @@ final class MessagingSettingsFactory {
 		});
 		ringSize(properties);
 		if (properties.getSpin().isNegative()) {
-			throw new InvalidMessagingPropertyException("pistil.messaging.spin", properties.getSpin(),
+			throw new InvalidMessagingPropertyException("pistil.messaging.spin", display(properties.getSpin()),
 					"must be 0 or more");
 		}
 		return new MessagingSettings(queues, topics);
@@ -61,7 +63,7 @@ final class MessagingSettingsFactory {
 	static int ringSize(MessagingProperties properties) {
 		long bytes = properties.getRingSize().toBytes();
 		if (bytes < MIN_RING || bytes > MAX_RING || Long.bitCount(bytes) != 1) {
-			throw new InvalidMessagingPropertyException("pistil.messaging.ring-size", properties.getRingSize(),
+			throw new InvalidMessagingPropertyException("pistil.messaging.ring-size", display(properties.getRingSize()),
 					"must be a power of two between 64KB and 1GB");
 		}
 		return (int) bytes;
@@ -78,7 +80,7 @@ final class MessagingSettingsFactory {
 		atLeastOne(prefix + "prefetch", queue.getPrefetch());
 		atLeastOne(prefix + "max-deliveries", queue.getMaxDeliveries());
 		if (queue.getSendTimeout().isNegative() || queue.getSendTimeout().isZero()) {
-			throw new InvalidMessagingPropertyException(prefix + "send-timeout", queue.getSendTimeout(),
+			throw new InvalidMessagingPropertyException(prefix + "send-timeout", display(queue.getSendTimeout()),
 					"must be more than 0");
 		}
 		String deadLetterQueue = (queue.getDeadLetterQueue() == null || queue.getDeadLetterQueue().isBlank()) ? null
@@ -114,6 +116,21 @@ final class MessagingSettingsFactory {
 					"the cluster scope needs Spring AMQP (spring-rabbit) on the class path:"
 							+ " add spring-boot-starter-amqp to the application");
 		}
+	}
+
+	/** A size as configuration writes it (4MB, 64KB), not in bytes. */
+	private static String display(DataSize size) {
+		long bytes = size.toBytes();
+		if (bytes != 0 && bytes % DataSize.ofMegabytes(1).toBytes() == 0) {
+			return size.toMegabytes() + "MB";
+		}
+		return (bytes != 0 && bytes % 1024 == 0) ? size.toKilobytes() + "KB" : bytes + "B";
+	}
+
+	/** A duration as configuration writes it (30s, 500ms), not as ISO-8601. */
+	private static String display(Duration duration) {
+		long millis = duration.toMillis();
+		return (millis % 1000 == 0) ? (millis / 1000) + "s" : millis + "ms";
 	}
 
 	private static void atLeastOne(String property, int value) {
