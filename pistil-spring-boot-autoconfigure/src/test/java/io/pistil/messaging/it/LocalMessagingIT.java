@@ -15,6 +15,14 @@ class LocalMessagingIT extends MessagingIntegrationTests {
 		return "local";
 	}
 
+	/** The hub blocks in its selector between requests; none may be left waiting. */
+	@Test
+	void requestsOneAfterTheOtherAreAllAnsweredWhileTheHubKeepsParking() {
+		DocumentContext outcome = probe("{\"action\":\"requests\",\"destination\":\"ask\",\"count\":5000}");
+
+		assertThat(outcome.read("$.answered", Integer.class)).isEqualTo(5000);
+	}
+
 	@Test
 	void aRequestDeadLetteredFailsItsRequesterWithTheLastError() {
 		DocumentContext outcome = probe("{\"action\":\"request\",\"destination\":\"poison\",\"payload\":\"pill\"}");

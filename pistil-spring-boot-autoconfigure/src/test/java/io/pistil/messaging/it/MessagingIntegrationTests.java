@@ -96,13 +96,6 @@ abstract class MessagingIntegrationTests {
 	}
 
 	@Test
-	void requestsOneAfterTheOtherAreAllAnsweredWhileTheHubKeepsParking() {
-		DocumentContext outcome = probe("{\"action\":\"requests\",\"destination\":\"ask\",\"count\":5000}");
-
-		assertThat(outcome.read("$.answered", Integer.class)).isEqualTo(5000);
-	}
-
-	@Test
 	void aTopicMessageReachesEveryWorker() {
 		probe("{\"action\":\"publish\",\"destination\":\"news\",\"payload\":\"edition 7\"}");
 
