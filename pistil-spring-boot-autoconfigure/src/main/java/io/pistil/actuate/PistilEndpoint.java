@@ -21,10 +21,14 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
 
 import io.pistil.arbiter.Arbiter;
+import io.pistil.arbiter.ArbiterState;
+import io.pistil.arbiter.ChildType;
 import io.pistil.arbiter.NoSuchPoolException;
+import io.pistil.arbiter.PoolState;
 import io.pistil.arbiter.Snapshots.ArbiterSnapshot;
 import io.pistil.arbiter.Snapshots.PoolSnapshot;
 import io.pistil.arbiter.Snapshots.WorkerSnapshot;
+import io.pistil.arbiter.WorkerState;
 
 /**
  * The {@code pistil} actuator endpoint: reads the arbiter, its pools and their workers,
@@ -215,8 +219,8 @@ public class PistilEndpoint {
 	 * @param uptimeSeconds seconds since it started
 	 * @param pools its pools by name
 	 */
-	public record ArbiterDescriptor(long pid, String state, @Nullable Instant startedAt, @Nullable Long uptimeSeconds,
-			Map<String, PoolDescriptor> pools) implements OperationResponseBody {
+	public record ArbiterDescriptor(long pid, ArbiterState state, @Nullable Instant startedAt,
+			@Nullable Long uptimeSeconds, Map<String, PoolDescriptor> pools) implements OperationResponseBody {
 	}
 
 	/**
@@ -232,7 +236,7 @@ public class PistilEndpoint {
 	 * @param restarts how many workers ended without being asked to
 	 * @param workers its workers by number, stopping ones included
 	 */
-	public record PoolDescriptor(String type, String state, int desired, int running, int ready, int minWorkers,
+	public record PoolDescriptor(ChildType type, PoolState state, int desired, int running, int ready, int minWorkers,
 			int maxWorkers, long restarts, List<WorkerDescriptor> workers) implements OperationResponseBody {
 	}
 
@@ -248,7 +252,7 @@ public class PistilEndpoint {
 	 * @param requests requests it has handled
 	 * @param rssBytes its resident memory, or null if it has just exited
 	 */
-	public record WorkerDescriptor(int number, long pid, String state, Instant startedAt, long heartbeatAgeMillis,
+	public record WorkerDescriptor(int number, long pid, WorkerState state, Instant startedAt, long heartbeatAgeMillis,
 			long requests, @Nullable Long rssBytes) {
 	}
 

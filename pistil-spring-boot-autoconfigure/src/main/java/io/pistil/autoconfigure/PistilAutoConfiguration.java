@@ -23,6 +23,7 @@ import org.springframework.util.ClassUtils;
 import org.springframework.util.StringUtils;
 
 import io.pistil.arbiter.Arbiter;
+import io.pistil.arbiter.ArbiterHeartbeat;
 import io.pistil.arbiter.ArbiterOptions;
 import io.pistil.arbiter.LaunchSettings;
 import io.pistil.arbiter.WorkerLaunchCustomizer;
@@ -81,7 +82,8 @@ public final class PistilAutoConfiguration {
 	Arbiter pistilArbiter(PistilProperties properties, PistilWorkerRegistrar registrar,
 			ConfigurableListableBeanFactory beanFactory, ConfigurableApplicationContext context,
 			ProcessControl processControl, ObjectProvider<WorkerLaunchCustomizer> customizers,
-			ObjectProvider<ApplicationArguments> applicationArguments, DeferredEvents events) {
+			ObjectProvider<ArbiterHeartbeat> heartbeats, ObjectProvider<ApplicationArguments> applicationArguments,
+			DeferredEvents events, ArbiterSignals signals) {
 		ClassLoader classLoader = beanFactory.getBeanClassLoader();
 		String treePath = properties.getTreePath();
 		PistilProperties node = properties.node(treePath);
@@ -107,11 +109,14 @@ public final class PistilAutoConfiguration {
 		ArbiterOptions options = ArbiterOptions.defaults()
 			.withListener(events)
 			.withCustomizers(customizers.orderedStream().toList())
+			.withHeartbeats(heartbeats.orderedStream().toList())
 			.withReloadSource(new ReloadedSpecs(environment, context, declared, beanFactory, classLoader))
 			.withStrategy(node.getStrategy())
 			.withMaxBooting((properties.getMaxBooting() != null) ? properties.getMaxBooting()
 					: ArbiterOptions.defaultMaxBooting());
 		Arbiter arbiter = new Arbiter(specs, launch, processControl, options);
+		// A signal may come as soon as a worker exists: the handlers come first.
+		signals.install(arbiter);
 		// The workers boot while the rest of the application starts; the lifecycle waits
 		// for them.
 		arbiter.begin();
@@ -124,11 +129,19 @@ public final class PistilAutoConfiguration {
 	}
 
 	@Bean
-	ArbiterLifecycle pistilArbiterLifecycle(Arbiter arbiter, DeferredEvents events, PistilProperties properties,
-			ConfigurableApplicationContext context) {
-		ArbiterSignals signals = properties.isHandleSignals()
-				? new ArbiterSignals(arbiter, context, List.copyOf(properties.getSignalPools())) : null;
+	ArbiterSignals pistilArbiterSignals(ConfigurableApplicationContext context, ProcessControl processControl,
+			PistilProperties properties) {
+		return new ArbiterSignals(context, processControl, properties.getSignalPools(), properties.isHandleSignals());
+	}
+
+	@Bean
+	ArbiterLifecycle pistilArbiterLifecycle(Arbiter arbiter, DeferredEvents events, ArbiterSignals signals) {
 		return new ArbiterLifecycle(arbiter, events, signals);
+	}
+
+	@Bean
+	ArbiterFailureExit pistilArbiterFailureExit(ConfigurableApplicationContext context) {
+		return new ArbiterFailureExit(context);
 	}
 
 	@Bean

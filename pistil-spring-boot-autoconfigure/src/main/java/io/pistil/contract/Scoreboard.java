@@ -1,4 +1,4 @@
-package io.pistil.arbiter;
+package io.pistil.contract;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -22,18 +22,6 @@ import java.nio.file.StandardOpenOption;
  * counter, requests handled, busy flag.
  */
 public final class Scoreboard implements AutoCloseable {
-
-	/** A slot nobody uses. */
-	public static final long EMPTY = 0;
-
-	/** The child is starting its context. */
-	public static final long BOOTING = 1;
-
-	/** The child runs its worker. */
-	public static final long READY = 2;
-
-	/** The child is stopping. */
-	public static final long STOPPING = 3;
 
 	static final int HEADER_SIZE = 64;
 
@@ -148,7 +136,7 @@ public final class Scoreboard implements AutoCloseable {
 			put(REQUESTS, 0);
 			put(BUSY, 0);
 			put(PID, pid);
-			put(STATE, BOOTING);
+			put(STATE, SlotState.BOOTING.code());
 		}
 
 		/**
@@ -159,8 +147,8 @@ public final class Scoreboard implements AutoCloseable {
 			put(HEARTBEAT, ++this.heartbeats);
 		}
 
-		public void state(long state) {
-			put(STATE, state);
+		public void state(SlotState state) {
+			put(STATE, state.code());
 		}
 
 		public void requestHandled() {
@@ -175,8 +163,8 @@ public final class Scoreboard implements AutoCloseable {
 			return get(PID);
 		}
 
-		public long state() {
-			return get(STATE);
+		public SlotState state() {
+			return SlotState.of(get(STATE));
 		}
 
 		public long heartbeats() {
@@ -193,7 +181,7 @@ public final class Scoreboard implements AutoCloseable {
 
 		/** Empties the slot for its next worker. */
 		public void clear() {
-			put(STATE, EMPTY);
+			put(STATE, SlotState.EMPTY.code());
 			put(PID, 0);
 			put(HEARTBEAT, 0);
 			put(REQUESTS, 0);

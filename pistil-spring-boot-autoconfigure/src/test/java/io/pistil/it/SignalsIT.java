@@ -26,7 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * reload that never drops below the desired count, and signals that arrive while another
  * one is at work.
  */
-class SignalsIntegrationTests extends ArbiterTestSupport {
+class SignalsIT extends ArbiterTestSupport {
 
 	@Test
 	void ttinAddsAWorkerAndTtouRetiresTheOldestAfterItsCurrentStep() {

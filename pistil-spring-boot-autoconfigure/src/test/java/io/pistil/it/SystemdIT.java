@@ -26,7 +26,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * execs the application with {@code LISTEN_FDS}), and its readiness on
  * {@code NOTIFY_SOCKET}.
  */
-class SystemdIntegrationTests extends ArbiterTestSupport {
+class SystemdIT extends ArbiterTestSupport {
 
 	private static final Path SOCKET_ACTIVATE = Path.of("/usr/bin/systemd-socket-activate");
 

@@ -22,7 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * health contributor in {@code /actuator/health}, over real HTTP, in an arbiter
  * application running real child JVMs.
  */
-class PistilMetricsAndHealthIntegrationTests extends ArbiterTestSupport {
+class PistilMetricsAndHealthIT extends ArbiterTestSupport {
 
 	private ActuatorClient actuator;
 

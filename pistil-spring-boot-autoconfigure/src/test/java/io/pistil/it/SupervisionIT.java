@@ -25,7 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The arbiter's supervision with real processes: an arbiter application in a JVM of its
  * own, real child JVMs, real signals.
  */
-class SupervisionIntegrationTests extends ArbiterTestSupport {
+class SupervisionIT extends ArbiterTestSupport {
 
 	@Test
 	void killedWorkerIsReplacedWithinTwoSeconds() {

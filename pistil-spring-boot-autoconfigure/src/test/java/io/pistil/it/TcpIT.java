@@ -32,7 +32,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  * arbiter's sockets over IPv4, IPv6 and Unix sockets, keep them across reloads, survive
  * failing connections, and are recycled by their memory.
  */
-class TcpIntegrationTests extends ArbiterTestSupport {
+class TcpIT extends ArbiterTestSupport {
 
 	@Test
 	void ipv4Ipv6AndUnixSocketsEachReachTheWorkersOfThePool(@TempDir Path directory) throws Exception {

@@ -1,4 +1,4 @@
-package io.pistil.arbiter;
+package io.pistil.contract;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,7 +28,7 @@ class ChildArgumentsTests {
 		args.put("url", "jdbc:h2:mem:db;MODE=PostgreSQL");
 		args.put("greeting", "hello, world");
 		args.put("empty", "");
-		ChildArguments arguments = new ChildArguments(12345, "mail-out", ChildType.WORKER, "mail-out", 3, 17,
+		ChildArguments arguments = new ChildArguments(12345, "mail-out", "mail-out", 3, 17,
 				Path.of("/tmp/pistil-12345-run"), "com.example.MailWorker", "mailWorker", ContextMode.FULL,
 				"com.example.Application", List.of("prod", "eu"), Duration.ofMillis(250), args, List.of());
 		assertThat(roundTrip(arguments)).isEqualTo(arguments);
@@ -36,9 +36,8 @@ class ChildArgumentsTests {
 
 	@Test
 	void slimArgumentsWithoutBeanApplicationOrProfilesSurviveTheCommandLine() {
-		ChildArguments arguments = new ChildArguments(1, "p", ChildType.WORKER, "p", 1, 0,
-				Path.of("/run/dir with spaces"), "com.example.Worker", null, ContextMode.SLIM, null, List.of(),
-				Duration.ZERO, Map.of(), List.of());
+		ChildArguments arguments = new ChildArguments(1, "p", "p", 1, 0, Path.of("/run/dir with spaces"),
+				"com.example.Worker", null, ContextMode.SLIM, null, List.of(), Duration.ZERO, Map.of(), List.of());
 		ChildArguments parsed = roundTrip(arguments);
 		assertThat(parsed).isEqualTo(arguments);
 		assertThat(parsed.beanName()).isNull();
@@ -49,19 +48,18 @@ class ChildArgumentsTests {
 
 	@Test
 	void absentBeanAndApplicationClassAreLeftOffTheCommandLine() {
-		ChildArguments arguments = new ChildArguments(1, "p", ChildType.WORKER, "p", 1, 0, Path.of("/run"),
-				"com.example.Worker", null, ContextMode.SLIM, null, List.of(), Duration.ofSeconds(1), Map.of(),
-				List.of());
-		assertThat(arguments.toArguments()).containsExactly("--arbiter-pid=1", "--pool=p", "--type=WORKER", "--path=p",
-				"--number=1", "--slot=0", "--run-directory=/run", "--worker-class=com.example.Worker", "--context=SLIM",
+		ChildArguments arguments = new ChildArguments(1, "p", "p", 1, 0, Path.of("/run"), "com.example.Worker", null,
+				ContextMode.SLIM, null, List.of(), Duration.ofSeconds(1), Map.of(), List.of());
+		assertThat(arguments.toArguments()).containsExactly("--arbiter-pid=1", "--pool=p", "--path=p", "--number=1",
+				"--slot=0", "--run-directory=/run", "--worker-class=com.example.Worker", "--context=SLIM",
 				"--profiles=", "--pause=1000");
 	}
 
 	@Test
 	void argsAreWrittenUnderTheirOwnPrefix() {
-		ChildArguments arguments = new ChildArguments(1, "p", ChildType.WORKER, "p", 1, 0, Path.of("/run"),
-				"com.example.Worker", null, ContextMode.SLIM, null, List.of(), Duration.ofSeconds(1),
-				Map.of("pool", "not the pool name"), List.of());
+		ChildArguments arguments = new ChildArguments(1, "p", "p", 1, 0, Path.of("/run"), "com.example.Worker", null,
+				ContextMode.SLIM, null, List.of(), Duration.ofSeconds(1), Map.of("pool", "not the pool name"),
+				List.of());
 		assertThat(arguments.toArguments()).contains("--pool=p", "--arg.pool=not the pool name");
 		ChildArguments parsed = roundTrip(arguments);
 		assertThat(parsed.pool()).isEqualTo("p");
@@ -70,9 +68,8 @@ class ChildArgumentsTests {
 
 	@Test
 	void workerNameIsPoolAndNumber() {
-		ChildArguments arguments = new ChildArguments(1, "mail-out", ChildType.WORKER, "mail-out", 4, 0,
-				Path.of("/run"), "com.example.Worker", null, ContextMode.SLIM, null, List.of(), Duration.ZERO, Map.of(),
-				List.of());
+		ChildArguments arguments = new ChildArguments(1, "mail-out", "mail-out", 4, 0, Path.of("/run"),
+				"com.example.Worker", null, ContextMode.SLIM, null, List.of(), Duration.ZERO, Map.of(), List.of());
 		assertThat(arguments.workerName()).isEqualTo("mail-out.4");
 	}
 
@@ -80,8 +77,8 @@ class ChildArgumentsTests {
 	void collectionsAreCopied() {
 		List<String> profiles = new ArrayList<>(List.of("prod"));
 		Map<String, String> args = new LinkedHashMap<>(Map.of("a", "1"));
-		ChildArguments arguments = new ChildArguments(1, "p", ChildType.WORKER, "p", 1, 0, Path.of("/run"),
-				"com.example.Worker", null, ContextMode.SLIM, null, profiles, Duration.ZERO, args, List.of());
+		ChildArguments arguments = new ChildArguments(1, "p", "p", 1, 0, Path.of("/run"), "com.example.Worker", null,
+				ContextMode.SLIM, null, profiles, Duration.ZERO, args, List.of());
 		profiles.add("dev");
 		args.put("b", "2");
 		assertThat(arguments.profiles()).containsExactly("prod");
@@ -94,8 +91,9 @@ class ChildArgumentsTests {
 	@Test
 	void runDirectoryFilesAreNamedAfterTheirRole() {
 		Path run = Path.of("/tmp/pistil-1-abc");
-		assertThat(ChildArguments.scoreboard(run)).isEqualTo(run.resolve("scoreboard"));
-		assertThat(ChildArguments.bootError(run, 4711)).isEqualTo(run.resolve("boot-error-4711"));
+		assertThat(RunFiles.scoreboard(run)).isEqualTo(run.resolve("scoreboard"));
+		assertThat(RunFiles.bootError(run, 4711)).isEqualTo(run.resolve("boot-error-4711"));
+		assertThat(RunFiles.lock(run)).isEqualTo(run.resolve("lock"));
 	}
 
 	@Test
@@ -112,8 +110,8 @@ class ChildArgumentsTests {
 
 	@Test
 	void missingArgumentIsNamed() {
-		ChildArguments arguments = new ChildArguments(1, "p", ChildType.WORKER, "p", 1, 0, Path.of("/run"),
-				"com.example.Worker", null, ContextMode.SLIM, null, List.of(), Duration.ZERO, Map.of(), List.of());
+		ChildArguments arguments = new ChildArguments(1, "p", "p", 1, 0, Path.of("/run"), "com.example.Worker", null,
+				ContextMode.SLIM, null, List.of(), Duration.ZERO, Map.of(), List.of());
 		List<String> withoutWorkerClass = arguments.toArguments()
 			.stream()
 			.filter((argument) -> !argument.startsWith("--worker-class="))

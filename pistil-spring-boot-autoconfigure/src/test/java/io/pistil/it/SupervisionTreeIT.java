@@ -23,7 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Supervision trees, restart types, strategies, restart intensity and backoff, with real
  * processes.
  */
-class SupervisionTreeIntegrationTests extends ArbiterTestSupport {
+class SupervisionTreeIT extends ArbiterTestSupport {
 
 	@Test
 	void supervisorChildComesBackWithItsSubtreeAndAGrandchildIsReplacedByItsOwnSupervisor() {

@@ -1,4 +1,4 @@
-package io.pistil.net;
+package io.pistil.contract;
 
 import java.io.FileDescriptor;
 import java.io.IOException;
@@ -15,6 +15,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeMap;
+
+import io.pistil.net.ListenAddress;
 
 /**
  * What the arbiter tells a worker of a tcp pool, as system properties on the child's
@@ -40,6 +42,9 @@ import java.util.TreeMap;
  */
 public record TcpChildSettings(Map<Integer, ListenAddress> inherited, List<ListenAddress> reusePortAddresses,
 		int backlog, String threads, int workerConnections) {
+
+	/** The {@code threads} value for a virtual thread per connection. */
+	public static final String VIRTUAL_THREADS = "virtual";
 
 	private static final String PREFIX = "pistil.tcp.";
 

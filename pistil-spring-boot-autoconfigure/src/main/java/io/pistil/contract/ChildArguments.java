@@ -1,4 +1,4 @@
-package io.pistil.arbiter;
+package io.pistil.contract;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -11,11 +11,11 @@ import io.pistil.worker.ContextMode;
 
 /**
  * What the arbiter tells a child on its command line, as {@code --key=value} arguments
- * that {@code ps} shows readably.
+ * that {@code ps} shows readably, after the main class: {@value #WORKER_MAIN_CLASS} for
+ * workers, {@value #SUPERVISOR_MAIN_CLASS} for supervisors.
  *
  * @param arbiterPid the arbiter's pid, so a child can tell it has been orphaned
  * @param pool the pool name
- * @param type worker or supervisor
  * @param path where the pool is in the supervision tree: pool names from the top, joined
  * by '.'
  * @param number the worker number
@@ -31,9 +31,21 @@ import io.pistil.worker.ContextMode;
  * @param applicationArguments the arbiter application's own command-line arguments, so
  * that a child's context sees the configuration the arbiter saw
  */
-public record ChildArguments(long arbiterPid, String pool, ChildType type, String path, int number, int slot,
-		Path runDirectory, String workerClass, String beanName, ContextMode context, String applicationClass,
-		List<String> profiles, Duration pause, Map<String, String> args, List<String> applicationArguments) {
+public record ChildArguments(long arbiterPid, String pool, String path, int number, int slot, Path runDirectory,
+		String workerClass, String beanName, ContextMode context, String applicationClass, List<String> profiles,
+		Duration pause, Map<String, String> args, List<String> applicationArguments) {
+
+	/** The main class of a worker's JVM. */
+	public static final String WORKER_MAIN_CLASS = "io.pistil.child.ChildMain";
+
+	/**
+	 * The main class of a supervisor's JVM: an arbiter of its own, so it lives with the
+	 * Spring Boot wiring.
+	 */
+	public static final String SUPERVISOR_MAIN_CLASS = "io.pistil.autoconfigure.SupervisorChild";
+
+	/** The system property that names a child in {@code ps} and {@code jcmd} output. */
+	public static final String WORKER_NAME_PROPERTY = "pistil.worker";
 
 	private static final String ARG_PREFIX = "arg.";
 
@@ -45,16 +57,6 @@ public record ChildArguments(long arbiterPid, String pool, ChildType type, Strin
 		applicationArguments = List.copyOf(applicationArguments);
 	}
 
-	/** The scoreboard file in a run directory. */
-	public static Path scoreboard(Path runDirectory) {
-		return runDirectory.resolve("scoreboard");
-	}
-
-	/** Where a child that fails to boot writes its error for the arbiter. */
-	public static Path bootError(Path runDirectory, long pid) {
-		return runDirectory.resolve("boot-error-" + pid);
-	}
-
 	public String workerName() {
 		return this.pool + "." + this.number;
 	}
@@ -63,7 +65,6 @@ public record ChildArguments(long arbiterPid, String pool, ChildType type, Strin
 		List<String> arguments = new ArrayList<>();
 		arguments.add("--arbiter-pid=" + this.arbiterPid);
 		arguments.add("--pool=" + this.pool);
-		arguments.add("--type=" + this.type);
 		arguments.add("--path=" + this.path);
 		arguments.add("--number=" + this.number);
 		arguments.add("--slot=" + this.slot);
@@ -111,11 +112,10 @@ public record ChildArguments(long arbiterPid, String pool, ChildType type, Strin
 		}
 		String profiles = values.getOrDefault("profiles", "");
 		return new ChildArguments(Long.parseLong(required(values, "arbiter-pid")), required(values, "pool"),
-				ChildType.valueOf(required(values, "type")), required(values, "path"),
-				Integer.parseInt(required(values, "number")), Integer.parseInt(required(values, "slot")),
-				Path.of(required(values, "run-directory")), required(values, "worker-class"), values.get("bean"),
-				ContextMode.valueOf(required(values, "context")), values.get("application-class"),
-				profiles.isEmpty() ? List.of() : List.of(profiles.split(",")),
+				required(values, "path"), Integer.parseInt(required(values, "number")),
+				Integer.parseInt(required(values, "slot")), Path.of(required(values, "run-directory")),
+				required(values, "worker-class"), values.get("bean"), ContextMode.valueOf(required(values, "context")),
+				values.get("application-class"), profiles.isEmpty() ? List.of() : List.of(profiles.split(",")),
 				Duration.ofMillis(Long.parseLong(required(values, "pause"))), args, applicationArguments);
 	}
 

@@ -29,7 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * by recycling, by {@code kill -9}, by the arbiter's stop. A request fails only if the
  * worker that accepted it was killed.
  */
-class TcpLoadIntegrationTests extends ArbiterTestSupport {
+class TcpLoadIT extends ArbiterTestSupport {
 
 	private static final Duration LOAD_LIMIT = Duration.ofSeconds(150);
 

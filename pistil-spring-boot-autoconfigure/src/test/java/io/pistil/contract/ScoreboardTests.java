@@ -1,4 +1,4 @@
-package io.pistil.arbiter;
+package io.pistil.contract;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -44,7 +44,7 @@ class ScoreboardTests {
 		child.slot(2).begin(4242);
 		Scoreboard.Slot seen = arbiter.slot(2);
 		assertThat(seen.pid()).isEqualTo(4242);
-		assertThat(seen.state()).isEqualTo(Scoreboard.BOOTING);
+		assertThat(seen.state()).isEqualTo(SlotState.BOOTING);
 		assertThat(seen.heartbeats()).isZero();
 		assertThat(seen.requests()).isZero();
 		assertThat(seen.busy()).isFalse();
@@ -70,10 +70,10 @@ class ScoreboardTests {
 		Scoreboard arbiter = Scoreboard.create(file(), 2);
 		Scoreboard.Slot child = Scoreboard.open(file()).slot(0);
 		child.begin(10);
-		child.state(Scoreboard.READY);
-		assertThat(arbiter.slot(0).state()).isEqualTo(Scoreboard.READY);
-		child.state(Scoreboard.STOPPING);
-		assertThat(arbiter.slot(0).state()).isEqualTo(Scoreboard.STOPPING);
+		child.state(SlotState.READY);
+		assertThat(arbiter.slot(0).state()).isEqualTo(SlotState.READY);
+		child.state(SlotState.STOPPING);
+		assertThat(arbiter.slot(0).state()).isEqualTo(SlotState.STOPPING);
 	}
 
 	@Test
@@ -98,11 +98,11 @@ class ScoreboardTests {
 		previous.heartbeat();
 		previous.requestHandled();
 		previous.busy(true);
-		previous.state(Scoreboard.READY);
+		previous.state(SlotState.READY);
 		Scoreboard.open(file()).slot(0).begin(11);
 		Scoreboard.Slot seen = arbiter.slot(0);
 		assertThat(seen.pid()).isEqualTo(11);
-		assertThat(seen.state()).isEqualTo(Scoreboard.BOOTING);
+		assertThat(seen.state()).isEqualTo(SlotState.BOOTING);
 		assertThat(seen.heartbeats()).isZero();
 		assertThat(seen.requests()).isZero();
 		assertThat(seen.busy()).isFalse();
@@ -114,7 +114,7 @@ class ScoreboardTests {
 		Scoreboard child = Scoreboard.open(file());
 		Scoreboard.Slot slot = child.slot(1);
 		slot.begin(10);
-		slot.state(Scoreboard.READY);
+		slot.state(SlotState.READY);
 		slot.heartbeat();
 		slot.requestHandled();
 		slot.busy(true);
@@ -164,12 +164,12 @@ class ScoreboardTests {
 	}
 
 	private Path file() {
-		return ChildArguments.scoreboard(this.directory);
+		return RunFiles.scoreboard(this.directory);
 	}
 
 	private static void assertEmpty(Scoreboard.Slot slot) {
 		assertThat(slot.pid()).isZero();
-		assertThat(slot.state()).isEqualTo(Scoreboard.EMPTY);
+		assertThat(slot.state()).isEqualTo(SlotState.EMPTY);
 		assertThat(slot.heartbeats()).isZero();
 		assertThat(slot.requests()).isZero();
 		assertThat(slot.busy()).isFalse();

@@ -18,7 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The {@code pistil} actuator endpoint over real HTTP, in an arbiter application running
  * real child JVMs.
  */
-class PistilEndpointIntegrationTests extends ArbiterTestSupport {
+class PistilEndpointIT extends ArbiterTestSupport {
 
 	private static final String UNRESTRICTED = "--management.endpoint.pistil.access=unrestricted";
 

@@ -1,6 +1,5 @@
-package io.pistil.child;
+package io.pistil.autoconfigure;
 
-import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.springframework.boot.Banner;
@@ -14,30 +13,43 @@ import org.springframework.context.event.EventListener;
 
 import io.pistil.arbiter.Arbiter;
 import io.pistil.arbiter.ArbiterEvent;
-import io.pistil.arbiter.ChildArguments;
-import io.pistil.arbiter.Scoreboard;
-import io.pistil.autoconfigure.PistilAutoConfiguration;
+import io.pistil.arbiter.ArbiterHeartbeat;
+import io.pistil.child.ChildMain;
+import io.pistil.child.ParentWatch;
+import io.pistil.contract.ChildArguments;
+import io.pistil.contract.ExitCodes;
+import io.pistil.contract.RunFiles;
+import io.pistil.contract.Scoreboard;
+import io.pistil.contract.SlotState;
 
 /**
- * A supervisor child: an arbiter of its own over its pool's {@code children}, supervised
- * by its parent like a worker. It heartbeats while its arbiter runs, stops its subtree
+ * The main class of a supervisor child: an arbiter of its own over its pool's
+ * {@code children}, supervised by its parent like a worker. Its heartbeat comes from its
+ * arbiter's loop, so a frozen loop is found by its parent's timeout. It stops its subtree
  * before it exits on SIGTERM (depth first), reloads it on SIGHUP, and exits with
- * {@value #ESCALATED} when one of its pools gives up, so that its parent decides what
- * follows (Erlang/OTP's escalation).
+ * {@value ExitCodes#ESCALATED} when one of its pools gives up, so that its parent decides
+ * what follows (Erlang/OTP's escalation).
  */
 @Configuration(proxyBeanMethods = false)
 @ImportAutoConfiguration(PistilAutoConfiguration.class)
 public class SupervisorChild {
 
-	/** Exit code of a supervisor child whose subtree gave up. */
-	public static final int ESCALATED = 4;
-
 	/** An orphaned supervisor stops its workers quickly (one second), then halts. */
 	private static final long ORPHAN_GRACE_MILLIS = 1500;
 
-	private static final Duration HEARTBEAT = Duration.ofMillis(500);
+	private static final long WAIT_MILLIS = 200;
 
-	static void run(ChildArguments arguments, Scoreboard.Slot slot) {
+	/** The system property that tells a supervisor's arbiter where it is in the tree. */
+	static final String TREE_PATH_PROPERTY = "pistil.tree-path";
+
+	public static void main(String[] args) {
+		ChildArguments arguments = ChildArguments.parse(args);
+		if (!ParentWatch.isParent(arguments.arbiterPid())) {
+			System.err.println("pistil: arbiter " + arguments.arbiterPid() + " is gone; not starting");
+			System.exit(ExitCodes.FAILED);
+		}
+		Scoreboard.Slot slot = Scoreboard.open(RunFiles.scoreboard(arguments.runDirectory())).slot(arguments.slot());
+		slot.begin(ProcessHandle.current().pid());
 		AtomicReference<Arbiter> arbiter = new AtomicReference<>();
 		ParentWatch.start(arguments.arbiterPid(), () -> {
 			System.err.println(
@@ -46,43 +58,43 @@ public class SupervisorChild {
 				if (arbiter.get() != null) {
 					arbiter.get().stopQuickly();
 				}
-				Runtime.getRuntime().halt(1);
+				Runtime.getRuntime().halt(ExitCodes.FAILED);
 			}, "pistil-orphan-stop");
 			stopper.setDaemon(true);
 			stopper.start();
 			ChildMain.haltAfter(ORPHAN_GRACE_MILLIS);
 		});
-		System.setProperty("pistil.tree-path", arguments.path());
+		System.setProperty(TREE_PATH_PROPERTY, arguments.path());
 		System.setProperty("spring.main.web-application-type", "none");
-		ConfigurableApplicationContext context;
 		try {
 			SpringApplication application = new SpringApplication(SupervisorChild.class);
 			application.setWebApplicationType(WebApplicationType.NONE);
 			application.setBannerMode(Banner.Mode.OFF);
 			application.setLogStartupInfo(false);
 			application.setAdditionalProfiles(arguments.profiles().toArray(String[]::new));
-			context = application.run(arguments.applicationArguments().toArray(String[]::new));
+			application.addInitializers((context) -> context.getBeanFactory()
+				.registerSingleton("pistilSupervisorHeartbeat", (ArbiterHeartbeat) slot::heartbeat));
+			ConfigurableApplicationContext context = application
+				.run(arguments.applicationArguments().toArray(String[]::new));
 			arbiter.set(context.getBean(Arbiter.class));
 		}
 		catch (Throwable ex) {
 			ChildMain.reportBootError(arguments, ex);
-			System.exit(ChildMain.BOOT_ERROR);
+			System.exit(ExitCodes.BOOT_ERROR);
 			return;
 		}
-		slot.state(Scoreboard.READY);
-		// The arbiter thread keeps the JVM alive; this one tells the parent the arbiter
-		// still runs.
-		while (arbiter.get().isRunning()) {
-			slot.heartbeat();
-			try {
-				Thread.sleep(HEARTBEAT.toMillis());
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				return;
+		slot.state(SlotState.READY);
+		// The arbiter thread keeps the JVM alive and beats the heartbeat; this one marks
+		// the end.
+		try {
+			while (arbiter.get().isRunning()) {
+				Thread.sleep(WAIT_MILLIS);
 			}
 		}
-		slot.state(Scoreboard.STOPPING);
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		slot.state(SlotState.STOPPING);
 	}
 
 	@Bean
@@ -102,7 +114,7 @@ public class SupervisorChild {
 		@EventListener
 		void on(ArbiterEvent.PoolFailed failed) {
 			System.err.println("pistil: pool " + failed.pool() + " gave up; escalating to the parent arbiter");
-			Thread exit = new Thread(() -> System.exit(SpringApplication.exit(this.context, () -> ESCALATED)),
+			Thread exit = new Thread(() -> System.exit(SpringApplication.exit(this.context, () -> ExitCodes.ESCALATED)),
 					"pistil-escalation");
 			exit.start();
 		}
