@@ -14,6 +14,7 @@ import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
@@ -62,9 +63,11 @@ class ConfigurationMetadataTests {
 			.map(Bindable::name)
 			.filter((name) -> !this.metadata.properties().containsKey(name) && !INTERNAL.contains(name))
 			.toList();
-		// The processor merges the additional metadata only when it runs: after editing
-		// that file alone, compile from clean.
-		assertThat(undocumented).as("properties bound by PistilProperties without metadata").isEmpty();
+		assertThat(undocumented)
+			.as("properties bound by PistilProperties without metadata (the processor merges "
+					+ "additional-spring-configuration-metadata.json only when it runs: after editing that file alone, "
+					+ "compile from clean)")
+			.isEmpty();
 	}
 
 	@Test
@@ -105,7 +108,7 @@ class ConfigurationMetadataTests {
 			if (type.isEnum() && !INTERNAL.contains(bindable.name())) {
 				expected.put(bindable.name(),
 						Arrays.stream(type.getEnumConstants())
-							.map((constant) -> ((Enum<?>) constant).name().toLowerCase().replace('_', '-'))
+							.map((constant) -> ((Enum<?>) constant).name().toLowerCase(Locale.ROOT).replace('_', '-'))
 							.toList());
 				hinted.put(bindable.name(), this.metadata.hintValues(bindable.name()));
 			}
