@@ -127,8 +127,7 @@ def machine(found_jdks: list[Jdk]) -> list[str]:
     return [
         f"date: {datetime.now(timezone.utc).strftime('%Y-%m-%d %H:%M UTC')}",
         f"machine: {os.cpu_count()} cores ({model.group(1) if model else 'unknown CPU'}), "
-        f"{memory_kib / 1024 / 1024:.1f} GiB, Linux {platform.release()}, /tmp on {temporary}, "
-        f"load average at the start {os.getloadavg()[0]:.2f}",
+        f"{memory_kib / 1024 / 1024:.1f} GiB, Linux {platform.release()}, /tmp on {temporary}",
         "JDKs: " + "; ".join(f"{jdk.label}: {jdk.version}, {jdk.home}" for jdk in found_jdks),
         f"peers: gunicorn {_version(['gunicorn', '--version'])}, nginx {_version(['nginx', '-v'])}, "
         f"wrk {_version(['wrk', '-v'])}, Python {platform.python_version()}",
