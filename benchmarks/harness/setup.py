@@ -128,7 +128,7 @@ def machine(found_jdks: list[Jdk]) -> list[str]:
         f"date: {datetime.now(timezone.utc).strftime('%Y-%m-%d %H:%M UTC')}",
         f"machine: {os.cpu_count()} cores ({model.group(1) if model else 'unknown CPU'}), "
         f"{memory_kib / 1024 / 1024:.1f} GiB, Linux {platform.release()}, /tmp on {temporary}",
-        "JDKs: " + "; ".join(f"{jdk.label}: {jdk.version}, {jdk.home}" for jdk in found_jdks),
+        "JDKs: " + "; ".join(f"{jdk.label}: {jdk.version}" for jdk in found_jdks),
         f"peers: gunicorn {_version(['gunicorn', '--version'])}, nginx {_version(['nginx', '-v'])}, "
         f"wrk {_version(['wrk', '-v'])}, Python {platform.python_version()}",
     ]
