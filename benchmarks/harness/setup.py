@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
+from . import progress
 from .processes import Processes
 from .settings import BENCHMARKS, JMH_CLASSPATH, ROOT, SAMPLE_JAR, TEMURIN_25, Settings
 
@@ -25,7 +26,7 @@ def install_packages(processes: Processes, work: Path) -> None:
     missing = sorted({package for command, package in PACKAGES.items() if shutil.which(command) is None})
     if not missing:
         return
-    print(f"installing {', '.join(missing)} from Debian's packages", flush=True)
+    progress(f"installing {', '.join(missing)} from Debian's packages")
     environment = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
     processes.run("apt-get update", ["apt-get", "update", "-qq"], work / "apt.log", timeout=600, env=environment)
     processes.run("apt-get install", ["apt-get", "install", "-y", "-qq", *missing], work / "apt.log", timeout=900,
@@ -36,7 +37,7 @@ def build(processes: Processes, settings: Settings, work: Path) -> None:
     """Packages the sample jar and the JMH module (tests skipped) when either is missing, or on REBUILD=1."""
     if SAMPLE_JAR.exists() and JMH_CLASSPATH.exists() and not settings.rebuild:
         return
-    print("building the sample jar and the JMH module (./mvnw -DskipTests package)", flush=True)
+    progress("building the sample jar and the JMH module (./mvnw -DskipTests package)")
     processes.run("maven", [str(ROOT / "mvnw"), "-q", "-B", "-DskipTests", "package"], work / "build.log",
                   timeout=1800, cwd=ROOT)
 
