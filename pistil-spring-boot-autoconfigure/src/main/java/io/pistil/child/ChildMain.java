@@ -112,6 +112,9 @@ public final class ChildMain {
 		// arbiter or a web server.
 		System.setProperty("pistil.enabled", "false");
 		System.setProperty("spring.main.web-application-type", "none");
+		// A full context has no arbiter, so no pistil health contributor: a health group
+		// naming it (readiness) must not stop the worker's start.
+		System.setProperty("management.endpoint.health.validate-group-membership", "false");
 		// Warming up validation, Jackson and friends on a spare thread only steals CPU
 		// from sibling children.
 		System.setProperty("spring.backgroundpreinitializer.ignore", "true");
