@@ -48,13 +48,9 @@ public final class ChildMain {
 	}
 
 	public static void main(String[] args) throws Exception {
-		ChildArguments arguments = ChildArguments.parse(args);
-		if (!ParentWatch.isParent(arguments.arbiterPid())) {
-			System.err.println("pistil: arbiter " + arguments.arbiterPid() + " is gone; not starting");
-			System.exit(ExitCodes.FAILED);
-		}
-		Scoreboard.Slot slot = Scoreboard.open(RunFiles.scoreboard(arguments.runDirectory())).slot(arguments.slot());
-		slot.begin(ProcessHandle.current().pid());
+		ClaimedSlot claimed = ClaimedSlot.claim(args);
+		ChildArguments arguments = claimed.arguments();
+		Scoreboard.Slot slot = claimed.slot();
 		ChildWorkerContext context = new ChildWorkerContext(arguments, slot);
 		AtomicReference<ConfigurableApplicationContext> started = new AtomicReference<>();
 		// TERM and INT end the loop after the current handle(); the JVM's own handling
