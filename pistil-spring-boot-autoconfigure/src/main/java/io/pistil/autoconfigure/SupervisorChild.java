@@ -69,7 +69,7 @@ public class SupervisorChild {
 			application.setLogStartupInfo(false);
 			application.setAdditionalProfiles(arguments.profiles().toArray(String[]::new));
 			application.addInitializers((context) -> context.getBeanFactory()
-				.registerSingleton("pistilSupervisorHeartbeat", (ArbiterHeartbeat) slot::heartbeat));
+				.registerSingleton("pistilSupervisorHeartbeat", (ArbiterHeartbeat) (snapshot) -> slot.heartbeat()));
 			ConfigurableApplicationContext context = application
 				.run(arguments.applicationArguments().toArray(String[]::new));
 			arbiter.set(context.getBean(Arbiter.class));
