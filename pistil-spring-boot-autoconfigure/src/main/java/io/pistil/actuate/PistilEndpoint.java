@@ -21,10 +21,14 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
 
 import io.pistil.arbiter.Arbiter;
+import io.pistil.arbiter.ArbiterState;
+import io.pistil.arbiter.ChildType;
 import io.pistil.arbiter.NoSuchPoolException;
+import io.pistil.arbiter.PoolState;
 import io.pistil.arbiter.Snapshots.ArbiterSnapshot;
 import io.pistil.arbiter.Snapshots.PoolSnapshot;
 import io.pistil.arbiter.Snapshots.WorkerSnapshot;
+import io.pistil.arbiter.WorkerState;
 import io.pistil.messaging.MessagingStatistics;
 import io.pistil.messaging.QueueStatistics;
 
@@ -231,8 +235,9 @@ public class PistilEndpoint {
 	 * @param pools its pools by name
 	 * @param queues the messaging's queues by name
 	 */
-	public record ArbiterDescriptor(long pid, String state, @Nullable Instant startedAt, @Nullable Long uptimeSeconds,
-			Map<String, PoolDescriptor> pools, Map<String, QueueStatistics> queues) implements OperationResponseBody {
+	public record ArbiterDescriptor(long pid, ArbiterState state, @Nullable Instant startedAt,
+			@Nullable Long uptimeSeconds, Map<String, PoolDescriptor> pools,
+			Map<String, QueueStatistics> queues) implements OperationResponseBody {
 	}
 
 	/**
@@ -248,7 +253,7 @@ public class PistilEndpoint {
 	 * @param restarts how many workers ended without being asked to
 	 * @param workers its workers by number, stopping ones included
 	 */
-	public record PoolDescriptor(String type, String state, int desired, int running, int ready, int minWorkers,
+	public record PoolDescriptor(ChildType type, PoolState state, int desired, int running, int ready, int minWorkers,
 			int maxWorkers, long restarts, List<WorkerDescriptor> workers) implements OperationResponseBody {
 	}
 
@@ -264,7 +269,7 @@ public class PistilEndpoint {
 	 * @param requests requests it has handled
 	 * @param rssBytes its resident memory, or null if it has just exited
 	 */
-	public record WorkerDescriptor(int number, long pid, String state, Instant startedAt, long heartbeatAgeMillis,
+	public record WorkerDescriptor(int number, long pid, WorkerState state, Instant startedAt, long heartbeatAgeMillis,
 			long requests, @Nullable Long rssBytes) {
 	}
 

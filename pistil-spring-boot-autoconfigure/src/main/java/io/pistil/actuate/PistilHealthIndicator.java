@@ -7,6 +7,8 @@ import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 
 import io.pistil.arbiter.Arbiter;
+import io.pistil.arbiter.ArbiterState;
+import io.pistil.arbiter.PoolState;
 import io.pistil.arbiter.Snapshots.ArbiterSnapshot;
 import io.pistil.arbiter.Snapshots.PoolSnapshot;
 
@@ -17,8 +19,6 @@ import io.pistil.arbiter.Snapshots.PoolSnapshot;
  */
 public class PistilHealthIndicator implements HealthIndicator {
 
-	private static final String RUNNING = "RUNNING";
-
 	private final Arbiter arbiter;
 
 	public PistilHealthIndicator(Arbiter arbiter) {
@@ -28,7 +28,7 @@ public class PistilHealthIndicator implements HealthIndicator {
 	@Override
 	public Health health() {
 		ArbiterSnapshot snapshot = this.arbiter.snapshot();
-		boolean up = snapshot.state().equals(RUNNING);
+		boolean up = snapshot.state() == ArbiterState.RUNNING;
 		Map<String, PoolHealth> pools = new LinkedHashMap<>();
 		for (PoolSnapshot pool : snapshot.pools()) {
 			pools.put(pool.name(), new PoolHealth(pool.desired(), pool.ready(), pool.state()));
@@ -46,7 +46,7 @@ public class PistilHealthIndicator implements HealthIndicator {
 	 * @param ready how many ready workers it runs
 	 * @param state RUNNING or RELOADING
 	 */
-	public record PoolHealth(int desired, int ready, String state) {
+	public record PoolHealth(int desired, int ready, PoolState state) {
 	}
 
 }

@@ -1,14 +1,9 @@
 package io.pistil.actuate;
 
-import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.stream.Collectors;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -25,9 +20,8 @@ import io.pistil.arbiter.ArbiterEvent.WorkerExited;
 import io.pistil.arbiter.ArbiterEvent.WorkerReady;
 import io.pistil.arbiter.ArbiterEvent.WorkerStarted;
 import io.pistil.arbiter.ExitCause;
-import io.pistil.arbiter.Snapshots.ArbiterSnapshot;
 import io.pistil.arbiter.Snapshots.PoolSnapshot;
-import io.pistil.arbiter.Snapshots.WorkerSnapshot;
+import io.pistil.arbiter.WorkerState;
 
 /**
  * Micrometer meters of pistil's pools, each tagged with its {@code pool}:
@@ -43,42 +37,24 @@ import io.pistil.arbiter.Snapshots.WorkerSnapshot;
  * lower case): workers ended;</li>
  * <li>{@code pistil.worker.boot}: time from a worker's spawn to its readiness.</li>
  * </ul>
- * The counters and the timer follow the arbiter's events; the gauges read a snapshot of
- * the arbiter, taken at most once per {@code snapshotMaxAge}, so a scrape asks the
- * arbiter thread once, not once per gauge.
+ * The counters and the timer follow the arbiter's events; the gauges read the snapshot
+ * the arbiter publishes after each tick, which never waits for the arbiter.
  */
 public class PistilMetrics implements MeterBinder {
 
-	private static final List<String> WORKER_STATES = List.of("booting", "idle", "busy", "stopping");
-
 	private final Arbiter arbiter;
-
-	private final long snapshotMaxAgeNanos;
 
 	private final List<MeterRegistry> registries = new CopyOnWriteArrayList<>();
 
 	/** The pools, known once the arbiter starts. */
 	private volatile List<String> pools = List.of();
 
-	// Guarded by this.
-
-	private ArbiterSnapshot snapshot;
-
-	private long snapshotTakenAt;
-
-	/**
-	 * Requests handled by workers that have exited, by pool: a counter never goes down.
-	 */
-	private final Map<String, Long> requestsOfExitedWorkers = new HashMap<>();
-
 	/**
 	 * Creates the meters' source.
 	 * @param arbiter the arbiter
-	 * @param snapshotMaxAge how long the gauges reuse one snapshot of the arbiter
 	 */
-	public PistilMetrics(Arbiter arbiter, Duration snapshotMaxAge) {
+	public PistilMetrics(Arbiter arbiter) {
 		this.arbiter = arbiter;
-		this.snapshotMaxAgeNanos = snapshotMaxAge.toNanos();
 	}
 
 	@Override
@@ -113,11 +89,11 @@ public class PistilMetrics implements MeterBinder {
 	 * its first event.
 	 */
 	private void register(MeterRegistry registry, String pool) {
-		for (String state : WORKER_STATES) {
+		for (WorkerState state : WorkerState.values()) {
 			Gauge.builder("pistil.workers", () -> count(pool, state))
 				.description("Live workers of the pool in this state")
 				.tag("pool", pool)
-				.tag("state", state)
+				.tag("state", state.toString())
 				.register(registry);
 		}
 		Gauge.builder("pistil.workers.desired", () -> find(pool).map(PoolSnapshot::desired).orElse(0))
@@ -161,59 +137,24 @@ public class PistilMetrics implements MeterBinder {
 			.register(registry);
 	}
 
-	private long count(String pool, String state) {
+	private long count(String pool, WorkerState state) {
 		return find(pool)
-			.map((snapshot) -> snapshot.workers().stream().filter((worker) -> worker.state().equals(state)).count())
+			.map((snapshot) -> snapshot.workers().stream().filter((worker) -> worker.state() == state).count())
 			.orElse(0L);
 	}
 
 	private double busyRatio(String pool) {
-		long busy = count(pool, "busy");
-		long ready = busy + count(pool, "idle");
+		long busy = count(pool, WorkerState.BUSY);
+		long ready = busy + count(pool, WorkerState.IDLE);
 		return (ready > 0) ? (double) busy / ready : 0;
 	}
 
-	private synchronized double requests(String pool) {
-		long live = find(pool).map((snapshot) -> snapshot.workers().stream().mapToLong(WorkerSnapshot::requests).sum())
-			.orElse(0L);
-		return this.requestsOfExitedWorkers.getOrDefault(pool, 0L) + live;
+	private double requests(String pool) {
+		return find(pool).map(PoolSnapshot::requests).orElse(0L);
 	}
 
 	private Optional<PoolSnapshot> find(String pool) {
-		return snapshot().pools().stream().filter((candidate) -> candidate.name().equals(pool)).findFirst();
-	}
-
-	private synchronized ArbiterSnapshot snapshot() {
-		long now = System.nanoTime();
-		if (this.snapshot == null || now - this.snapshotTakenAt >= this.snapshotMaxAgeNanos) {
-			ArbiterSnapshot fresh = this.arbiter.snapshot();
-			if (this.snapshot != null) {
-				countRequestsOfExitedWorkers(this.snapshot, fresh);
-			}
-			this.snapshot = fresh;
-			this.snapshotTakenAt = now;
-		}
-		return this.snapshot;
-	}
-
-	/**
-	 * Keeps the requests that workers gone since the previous snapshot had handled when
-	 * last seen.
-	 */
-	private void countRequestsOfExitedWorkers(ArbiterSnapshot previous, ArbiterSnapshot fresh) {
-		Set<Long> live = fresh.pools()
-			.stream()
-			.flatMap((pool) -> pool.workers().stream())
-			.map(WorkerSnapshot::pid)
-			.collect(Collectors.toSet());
-		for (PoolSnapshot pool : previous.pools()) {
-			long requests = pool.workers()
-				.stream()
-				.filter((worker) -> !live.contains(worker.pid()))
-				.mapToLong(WorkerSnapshot::requests)
-				.sum();
-			this.requestsOfExitedWorkers.merge(pool.name(), requests, Long::sum);
-		}
+		return this.arbiter.snapshot().pool(pool);
 	}
 
 }

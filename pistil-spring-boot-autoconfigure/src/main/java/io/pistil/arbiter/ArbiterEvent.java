@@ -66,6 +66,13 @@ public sealed interface ArbiterEvent {
 	record ArbiterStopping(long pid) implements ArbiterEvent {
 	}
 
+	/**
+	 * The arbiter's loop ended on an unexpected failure: it stopped and reaped every
+	 * worker and supervises nothing any more. The application should stop.
+	 */
+	record ArbiterFailed(long pid, Throwable failure) implements ArbiterEvent {
+	}
+
 	/** Every worker has stopped and been reaped (on_exit). */
 	record ArbiterStopped(long pid) implements ArbiterEvent {
 	}

@@ -1,68 +1,50 @@
 package io.pistil.arbiter;
 
 import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 
 /**
- * How an arbiter talks to its surroundings.
- *
- * @param out where the children's standard output goes, line by line
- * @param err where the children's standard error goes, line by line
- * @param listeners who hears the arbiter's events
- * @param customizers what may change a worker's launch
- * @param reloadSource gives the pools' specs anew for a reload (the configuration read
- * again); null to reload with the specs the arbiter has
- * @param strategy which workers are restarted when one is
- * @param maxBooting how many workers may boot at once
+ * How an arbiter talks to its surroundings. Immutable: each {@code with} method returns a
+ * copy.
  */
-public record ArbiterOptions(PrintStream out, PrintStream err, List<ArbiterListener> listeners,
-		List<WorkerLaunchCustomizer> customizers, Supplier<List<WorkerSpec>> reloadSource, Strategy strategy,
-		int maxBooting) {
+public final class ArbiterOptions {
 
-	public ArbiterOptions {
-		if (maxBooting < 1) {
-			throw new IllegalArgumentException("maxBooting must be 1 or more, was " + maxBooting);
-		}
-		listeners = List.copyOf(listeners);
-		customizers = List.copyOf(customizers);
+	private PrintStream out = System.out;
+
+	private PrintStream err = System.err;
+
+	private List<ArbiterListener> listeners = List.of();
+
+	private List<WorkerLaunchCustomizer> customizers = List.of();
+
+	private List<ArbiterHeartbeat> heartbeats = List.of();
+
+	private Supplier<List<WorkerSpec>> reloadSource;
+
+	private Strategy strategy = Strategy.ONE_FOR_ONE;
+
+	private int maxBooting = defaultMaxBooting();
+
+	private ArbiterClock clock = ArbiterClock.SYSTEM;
+
+	private Duration callTimeout = Duration.ofSeconds(10);
+
+	private Path runDirectoryParent = Path.of(System.getProperty("java.io.tmpdir"));
+
+	private ArbiterOptions() {
 	}
 
 	/**
 	 * The process's own streams, no listener, no customizer, reloads with the same specs,
-	 * one-for-one, one more worker booting at once than the machine has cores.
+	 * one-for-one, one more worker booting at once than the machine has cores, the system
+	 * clock, calls that wait 10 s at most, run directories in {@code java.io.tmpdir}.
 	 */
 	public static ArbiterOptions defaults() {
-		return new ArbiterOptions(System.out, System.err, List.of(), List.of(), null, Strategy.ONE_FOR_ONE,
-				defaultMaxBooting());
-	}
-
-	public ArbiterOptions withOutput(PrintStream out, PrintStream err) {
-		return new ArbiterOptions(out, err, this.listeners, this.customizers, this.reloadSource, this.strategy,
-				this.maxBooting);
-	}
-
-	public ArbiterOptions withListener(ArbiterListener listener) {
-		List<ArbiterListener> all = new ArrayList<>(this.listeners);
-		all.add(listener);
-		return new ArbiterOptions(this.out, this.err, all, this.customizers, this.reloadSource, this.strategy,
-				this.maxBooting);
-	}
-
-	public ArbiterOptions withCustomizers(List<WorkerLaunchCustomizer> customizers) {
-		return new ArbiterOptions(this.out, this.err, this.listeners, customizers, this.reloadSource, this.strategy,
-				this.maxBooting);
-	}
-
-	public ArbiterOptions withReloadSource(Supplier<List<WorkerSpec>> reloadSource) {
-		return new ArbiterOptions(this.out, this.err, this.listeners, this.customizers, reloadSource, this.strategy,
-				this.maxBooting);
-	}
-
-	public ArbiterOptions withMaxBooting(int maxBooting) {
-		return new ArbiterOptions(this.out, this.err, this.listeners, this.customizers, this.reloadSource,
-				this.strategy, maxBooting);
+		return new ArbiterOptions();
 	}
 
 	public static int defaultMaxBooting() {
@@ -70,9 +52,151 @@ public record ArbiterOptions(PrintStream out, PrintStream err, List<ArbiterListe
 		return Runtime.getRuntime().availableProcessors() + 1;
 	}
 
+	private ArbiterOptions copy() {
+		ArbiterOptions copy = new ArbiterOptions();
+		copy.out = this.out;
+		copy.err = this.err;
+		copy.listeners = this.listeners;
+		copy.customizers = this.customizers;
+		copy.heartbeats = this.heartbeats;
+		copy.reloadSource = this.reloadSource;
+		copy.strategy = this.strategy;
+		copy.maxBooting = this.maxBooting;
+		copy.clock = this.clock;
+		copy.callTimeout = this.callTimeout;
+		copy.runDirectoryParent = this.runDirectoryParent;
+		return copy;
+	}
+
+	/**
+	 * Where the children's output goes, line by line.
+	 * @param out their standard output's destination
+	 * @param err their standard error's destination
+	 * @return the options with these streams
+	 */
+	public ArbiterOptions withOutput(PrintStream out, PrintStream err) {
+		ArbiterOptions copy = copy();
+		copy.out = out;
+		copy.err = err;
+		return copy;
+	}
+
+	/** Adds a listener of the arbiter's events. */
+	public ArbiterOptions withListener(ArbiterListener listener) {
+		ArbiterOptions copy = copy();
+		List<ArbiterListener> all = new ArrayList<>(this.listeners);
+		all.add(listener);
+		copy.listeners = List.copyOf(all);
+		return copy;
+	}
+
+	/** Sets what may change a worker's launch, in order. */
+	public ArbiterOptions withCustomizers(List<WorkerLaunchCustomizer> customizers) {
+		ArbiterOptions copy = copy();
+		copy.customizers = List.copyOf(customizers);
+		return copy;
+	}
+
+	/** Sets what the arbiter's loop calls after each tick, in order. */
+	public ArbiterOptions withHeartbeats(List<ArbiterHeartbeat> heartbeats) {
+		ArbiterOptions copy = copy();
+		copy.heartbeats = List.copyOf(heartbeats);
+		return copy;
+	}
+
+	/**
+	 * Sets what gives the pools' specs anew for a reload (the configuration read again);
+	 * null to reload with the specs the arbiter has.
+	 */
+	public ArbiterOptions withReloadSource(Supplier<List<WorkerSpec>> reloadSource) {
+		ArbiterOptions copy = copy();
+		copy.reloadSource = reloadSource;
+		return copy;
+	}
+
+	/** Sets which workers are restarted when one is. */
 	public ArbiterOptions withStrategy(Strategy strategy) {
-		return new ArbiterOptions(this.out, this.err, this.listeners, this.customizers, this.reloadSource, strategy,
-				this.maxBooting);
+		ArbiterOptions copy = copy();
+		copy.strategy = strategy;
+		return copy;
+	}
+
+	/**
+	 * Sets how many workers may boot at once.
+	 * @throws IllegalArgumentException if less than 1
+	 */
+	public ArbiterOptions withMaxBooting(int maxBooting) {
+		if (maxBooting < 1) {
+			throw new IllegalArgumentException("maxBooting must be 1 or more, was " + maxBooting);
+		}
+		ArbiterOptions copy = copy();
+		copy.maxBooting = maxBooting;
+		return copy;
+	}
+
+	/** Sets the arbiter's time: a test moves its own clock. */
+	public ArbiterOptions withClock(ArbiterClock clock) {
+		ArbiterOptions copy = copy();
+		copy.clock = clock;
+		return copy;
+	}
+
+	/** Sets how long a call waits for the arbiter thread before it gives up. */
+	public ArbiterOptions withCallTimeout(Duration callTimeout) {
+		ArbiterOptions copy = copy();
+		copy.callTimeout = callTimeout;
+		return copy;
+	}
+
+	/** Sets where the arbiter makes its run directory. */
+	public ArbiterOptions withRunDirectoryParent(Path runDirectoryParent) {
+		ArbiterOptions copy = copy();
+		copy.runDirectoryParent = runDirectoryParent;
+		return copy;
+	}
+
+	public PrintStream out() {
+		return this.out;
+	}
+
+	public PrintStream err() {
+		return this.err;
+	}
+
+	public List<ArbiterListener> listeners() {
+		return this.listeners;
+	}
+
+	public List<WorkerLaunchCustomizer> customizers() {
+		return this.customizers;
+	}
+
+	public List<ArbiterHeartbeat> heartbeats() {
+		return this.heartbeats;
+	}
+
+	public Supplier<List<WorkerSpec>> reloadSource() {
+		return this.reloadSource;
+	}
+
+	public Strategy strategy() {
+		return this.strategy;
+	}
+
+	public int maxBooting() {
+		return this.maxBooting;
+	}
+
+	public ArbiterClock clock() {
+		return this.clock;
+	}
+
+	public Duration callTimeout() {
+		return this.callTimeout;
+	}
+
+	public Path runDirectoryParent() {
+		return this.runDirectoryParent;
 	}
 
 }

@@ -1,5 +1,7 @@
 package io.pistil.arbiter;
 
+import java.util.Locale;
+
 /**
  * What a pool's children are.
  */
@@ -19,6 +21,15 @@ public enum ChildType {
 	 * {@code children}, itself supervised like a worker (pistil's {@code supervisor}
 	 * child type).
 	 */
-	SUPERVISOR
+	SUPERVISOR;
+
+	/**
+	 * The type as configuration writes it: {@code worker}, {@code tcp},
+	 * {@code supervisor}.
+	 */
+	@Override
+	public String toString() {
+		return name().toLowerCase(Locale.ROOT);
+	}
 
 }

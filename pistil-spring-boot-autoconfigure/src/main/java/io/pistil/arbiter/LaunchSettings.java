@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import io.pistil.contract.ChildArguments;
+
 /**
  * How to start a child JVM: which {@code java}, which class path, and what the children
  * share with the arbiter.
@@ -23,8 +25,6 @@ import java.util.Map;
  */
 public record LaunchSettings(Path javaExecutable, String classPath, boolean executableJar, String applicationClass,
 		List<String> profiles, Map<String, String> environment, String treePath, List<String> applicationArguments) {
-
-	static final String CHILD_MAIN = "io.pistil.child.ChildMain";
 
 	public LaunchSettings {
 		profiles = List.copyOf(profiles);
@@ -78,18 +78,19 @@ public record LaunchSettings(Path javaExecutable, String classPath, boolean exec
 	 * Builds the JVM's arguments for one child: JVM options, class path, main class, then
 	 * the child's own arguments.
 	 * @param jvmOptions the worker's JVM options
+	 * @param mainClass the child's main class
 	 * @param child what the child is told
 	 * @param childClassPath the class path of the children (see
 	 * {@link #childClassPath(Path)})
 	 * @return the arguments after the {@code java} binary
 	 */
-	static List<String> jvmArguments(List<String> jvmOptions, ChildArguments child, String childClassPath) {
+	static List<String> jvmArguments(List<String> jvmOptions, String mainClass, ChildArguments child,
+			String childClassPath) {
 		List<String> arguments = new ArrayList<>(jvmOptions);
-		// Names the worker in ps and jcmd output.
-		arguments.add("-Dpistil.worker=" + child.workerName());
+		arguments.add("-D" + ChildArguments.WORKER_NAME_PROPERTY + "=" + child.workerName());
 		arguments.add("-cp");
 		arguments.add(childClassPath);
-		arguments.add(CHILD_MAIN);
+		arguments.add(mainClass);
 		arguments.addAll(child.toArguments());
 		return arguments;
 	}

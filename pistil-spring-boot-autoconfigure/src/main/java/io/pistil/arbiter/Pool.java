@@ -15,47 +15,47 @@ import java.util.Optional;
  */
 final class Pool {
 
+	/**
+	 * A worker started to replace another, which stops once its replacement is ready.
+	 *
+	 * @param replaced the worker to stop
+	 * @param cause why: requested (the endpoint's replace) or recycled (max-requests,
+	 * max-memory)
+	 */
+	record Replacement(WorkerProcess replaced, ExitCause cause) {
+	}
+
 	WorkerSpec spec;
 
 	/** The spec before the reload in progress, restored if the reload fails. */
 	WorkerSpec previousSpec;
 
+	PoolState state = PoolState.RUNNING;
+
 	long generation;
 
 	int desired;
 
-	boolean reloading;
-
 	long restarts;
-
-	/**
-	 * Whether the pool gave up after too many restarts: it runs no worker until a reload
-	 * or a scale.
-	 */
-	boolean failed;
 
 	/** How many workers ended in a row without a stable run: drives the backoff. */
 	int crashStreak;
 
-	/**
-	 * When the restarts within the restart intensity's period happened
-	 * (System.nanoTime()).
-	 */
+	/** When the restarts within the restart intensity's period happened. */
 	final Deque<Long> restartTimes = new ArrayDeque<>();
 
-	/**
-	 * No spawn before this time (System.nanoTime()), after a worker failed to boot; 0 for
-	 * none.
-	 */
-	long nextSpawnAt;
+	/** Whether spawns wait for {@link #nextSpawnAt} (a backoff). */
+	private boolean delayed;
+
+	private long nextSpawnAt;
+
+	/** Requests handled by its workers that have exited. */
+	long requestsOfExited;
 
 	final List<WorkerProcess> workers = new ArrayList<>();
 
-	/**
-	 * Workers started to replace one worker each, which stops once its replacement is
-	 * ready.
-	 */
-	final Map<WorkerProcess, WorkerProcess> replacements = new HashMap<>();
+	/** Replacements booting, each with the worker it replaces. */
+	final Map<WorkerProcess, Replacement> replacements = new HashMap<>();
 
 	Pool(WorkerSpec spec) {
 		this.spec = spec;
@@ -68,11 +68,24 @@ final class Pool {
 
 	/** The workers not asked to stop. */
 	List<WorkerProcess> active() {
-		return this.workers.stream().filter((worker) -> !worker.retiring).toList();
+		return this.workers.stream().filter(WorkerProcess::active).toList();
 	}
 
 	long readyCount() {
-		return this.workers.stream().filter((worker) -> !worker.retiring && worker.ready).count();
+		return this.workers.stream().filter((worker) -> worker.active() && worker.isReady()).count();
+	}
+
+	/** Active workers that are no replacement still booting. */
+	int running() {
+		return (int) this.workers.stream()
+			.filter((worker) -> worker.active() && !this.replacements.containsKey(worker))
+			.count();
+	}
+
+	/** Whether it has its desired count of ready workers and nothing booting. */
+	boolean complete() {
+		return this.state == PoolState.FAILED
+				|| (this.active().size() == this.desired && this.readyCount() == this.desired);
 	}
 
 	/**
@@ -97,15 +110,35 @@ final class Pool {
 		return active().stream().min(Comparator.comparingLong((worker) -> worker.age));
 	}
 
+	Optional<WorkerProcess> find(long pid) {
+		return this.workers.stream().filter((worker) -> worker.pid == pid).findFirst();
+	}
+
+	/** Whether a worker is being replaced (a replacement of it boots). */
+	boolean beingReplaced(WorkerProcess worker) {
+		return this.replacements.values().stream().anyMatch((replacement) -> replacement.replaced() == worker);
+	}
+
+	void delaySpawnsUntil(long time) {
+		this.delayed = true;
+		this.nextSpawnAt = time;
+	}
+
+	boolean maySpawn(long now) {
+		return !this.delayed || now - this.nextSpawnAt >= 0;
+	}
+
 	/**
 	 * Forgets a failure and the restarts behind it: an operator reloaded or scaled the
 	 * pool.
 	 */
 	void recover() {
-		this.failed = false;
+		if (this.state == PoolState.FAILED) {
+			this.state = PoolState.RUNNING;
+		}
 		this.crashStreak = 0;
 		this.restartTimes.clear();
-		this.nextSpawnAt = 0;
+		this.delayed = false;
 	}
 
 	/**
@@ -123,12 +156,9 @@ final class Pool {
 		return this.restartTimes.size() > policy.maxRestarts();
 	}
 
-	String state() {
-		return this.failed ? "FAILED" : this.reloading ? "RELOADING" : "RUNNING";
-	}
-
-	Optional<WorkerProcess> find(long pid) {
-		return this.workers.stream().filter((worker) -> worker.pid == pid).findFirst();
+	/** Whether the arbiter still moves the pool toward its desired count. */
+	boolean managed() {
+		return this.state == PoolState.RUNNING || this.state == PoolState.RELOADING;
 	}
 
 }

@@ -7,10 +7,10 @@ import java.util.Map;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
+import io.pistil.contract.TcpChildSettings;
 import io.pistil.net.ListenAddress;
 import io.pistil.net.Listeners;
 import io.pistil.net.Systemd;
-import io.pistil.net.TcpChildSettings;
 import io.pistil.process.SocketControl;
 import io.pistil.process.SpawnRequest;
 
@@ -73,6 +73,14 @@ final class PoolListeners implements AutoCloseable {
 	 */
 	void settle(WorkerSpec spec) {
 		this.listeners.retain(spec.name(), sharedAddresses(spec));
+	}
+
+	/**
+	 * Closes every socket of a pool that is gone.
+	 * @param spec the pool's spec
+	 */
+	void close(WorkerSpec spec) {
+		this.listeners.retain(spec.name(), List.of());
 	}
 
 	/**

@@ -4,6 +4,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 
+import io.pistil.contract.TcpChildSettings;
 import io.pistil.net.ListenAddress;
 
 /**
@@ -23,7 +24,7 @@ public record TcpSpec(List<ListenAddress> listen, int backlog, boolean reusePort
 		int workerConnections) {
 
 	/** The {@code threads} value for a virtual thread per connection. */
-	public static final String VIRTUAL_THREADS = "virtual";
+	public static final String VIRTUAL_THREADS = TcpChildSettings.VIRTUAL_THREADS;
 
 	public TcpSpec {
 		listen = List.copyOf(listen);

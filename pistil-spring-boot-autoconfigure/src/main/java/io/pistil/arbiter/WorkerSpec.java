@@ -10,6 +10,7 @@ import io.pistil.worker.ContextMode;
 /**
  * Everything the arbiter needs to run one pool: which worker, how many, and how to
  * supervise them. Validated on construction, so a pool never starts half-configured.
+ * Built with {@link #builder(String)}, which holds every default in one place.
  *
  * @param name the pool name
  * @param type what the children are: workers, or supervisors of pools of their own
@@ -92,6 +93,191 @@ public record WorkerSpec(String name, ChildType type, String workerClass, String
 		if (value == null || value.isZero() || value.isNegative()) {
 			throw new InvalidSpecException(pool, property, value, "must be more than zero");
 		}
+	}
+
+	/**
+	 * Starts a spec of a pool with every setting at its default: one worker of type
+	 * {@code worker}, 0 to 64 workers, reload-surge 1, timeouts of 30 s (heartbeat), 60 s
+	 * (boot) and 30 s (graceful stop), a pause of 100 ms, a slim context, no JVM option,
+	 * environment or args, the default restart policy, a graceful shutdown, no recycling.
+	 * @param name the pool name
+	 * @return the builder
+	 */
+	public static Builder builder(String name) {
+		return new Builder(name);
+	}
+
+	/**
+	 * Builds a {@link WorkerSpec}; {@link #build()} validates it.
+	 */
+	public static final class Builder {
+
+		/** The most workers scaling up may reach, unless set or the count is larger. */
+		public static final int DEFAULT_MAX_WORKERS = 64;
+
+		private final String name;
+
+		private ChildType type = ChildType.WORKER;
+
+		private String workerClass;
+
+		private String beanName;
+
+		private int workers = 1;
+
+		private int minWorkers;
+
+		private Integer maxWorkers;
+
+		private int reloadSurge = 1;
+
+		private Duration timeout = Duration.ofSeconds(30);
+
+		private Duration bootTimeout = Duration.ofSeconds(60);
+
+		private Duration gracefulTimeout = Duration.ofSeconds(30);
+
+		private Duration pause = Duration.ofMillis(100);
+
+		private ContextMode context = ContextMode.SLIM;
+
+		private List<String> jvmOptions = List.of();
+
+		private Map<String, String> environment = Map.of();
+
+		private Map<String, String> args = Map.of();
+
+		private RestartPolicy restart = RestartPolicy.DEFAULT;
+
+		private ShutdownMode shutdown = ShutdownMode.GRACEFUL;
+
+		private TcpSpec tcp;
+
+		private Recycling recycling = Recycling.NONE;
+
+		private Builder(String name) {
+			this.name = name;
+		}
+
+		public Builder type(ChildType type) {
+			this.type = type;
+			return this;
+		}
+
+		public Builder workerClass(String workerClass) {
+			this.workerClass = workerClass;
+			return this;
+		}
+
+		/**
+		 * The bean to take from a full context, or null for the bean of the worker class.
+		 */
+		public Builder beanName(String beanName) {
+			this.beanName = beanName;
+			return this;
+		}
+
+		public Builder workers(int workers) {
+			this.workers = workers;
+			return this;
+		}
+
+		public Builder minWorkers(int minWorkers) {
+			this.minWorkers = minWorkers;
+			return this;
+		}
+
+		/**
+		 * The most workers; by default {@value #DEFAULT_MAX_WORKERS}, or the count if
+		 * larger.
+		 */
+		public Builder maxWorkers(int maxWorkers) {
+			this.maxWorkers = maxWorkers;
+			return this;
+		}
+
+		public Builder reloadSurge(int reloadSurge) {
+			this.reloadSurge = reloadSurge;
+			return this;
+		}
+
+		public Builder timeout(Duration timeout) {
+			this.timeout = timeout;
+			return this;
+		}
+
+		public Builder bootTimeout(Duration bootTimeout) {
+			this.bootTimeout = bootTimeout;
+			return this;
+		}
+
+		public Builder gracefulTimeout(Duration gracefulTimeout) {
+			this.gracefulTimeout = gracefulTimeout;
+			return this;
+		}
+
+		public Builder pause(Duration pause) {
+			this.pause = pause;
+			return this;
+		}
+
+		public Builder context(ContextMode context) {
+			this.context = context;
+			return this;
+		}
+
+		public Builder jvmOptions(List<String> jvmOptions) {
+			this.jvmOptions = jvmOptions;
+			return this;
+		}
+
+		public Builder environment(Map<String, String> environment) {
+			this.environment = environment;
+			return this;
+		}
+
+		public Builder args(Map<String, String> args) {
+			this.args = args;
+			return this;
+		}
+
+		public Builder restart(RestartPolicy restart) {
+			this.restart = restart;
+			return this;
+		}
+
+		public Builder shutdown(ShutdownMode shutdown) {
+			this.shutdown = shutdown;
+			return this;
+		}
+
+		/** Where a tcp pool listens; also makes the pool's type {@code tcp}. */
+		public Builder tcp(TcpSpec tcp) {
+			this.tcp = tcp;
+			if (tcp != null) {
+				this.type = ChildType.TCP;
+			}
+			return this;
+		}
+
+		public Builder recycling(Recycling recycling) {
+			this.recycling = recycling;
+			return this;
+		}
+
+		/**
+		 * Builds the spec.
+		 * @return the spec
+		 * @throws InvalidSpecException naming the setting at fault
+		 */
+		public WorkerSpec build() {
+			int max = (this.maxWorkers != null) ? this.maxWorkers : Math.max(DEFAULT_MAX_WORKERS, this.workers);
+			return new WorkerSpec(this.name, this.type, this.workerClass, this.beanName, this.workers, this.minWorkers,
+					max, this.reloadSurge, this.timeout, this.bootTimeout, this.gracefulTimeout, this.pause,
+					this.context, this.jvmOptions, this.environment, this.args, this.restart, this.shutdown, this.tcp,
+					this.recycling);
+		}
+
 	}
 
 }

@@ -3,6 +3,7 @@ package io.pistil.autoconfigure;
 import org.springframework.context.SmartLifecycle;
 
 import io.pistil.arbiter.Arbiter;
+import io.pistil.process.UnixSignal;
 
 /**
  * Waits, as the application context starts, for the workers the arbiter began to spawn
@@ -29,7 +30,7 @@ class ArbiterLifecycle implements SmartLifecycle {
 	 * Creates a lifecycle.
 	 * @param arbiter the arbiter
 	 * @param events the arbiter's events, held until the context's listeners are in place
-	 * @param signals the signal handling to install, or null to leave signals to the JVM
+	 * @param signals the signal handling, in place since the arbiter began
 	 */
 	ArbiterLifecycle(Arbiter arbiter, DeferredEvents events, ArbiterSignals signals) {
 		this.arbiter = arbiter;
@@ -40,14 +41,24 @@ class ArbiterLifecycle implements SmartLifecycle {
 	@Override
 	public void start() {
 		this.events.open();
-		if (this.signals != null) {
-			this.signals.install();
+		RuntimeException failure = null;
+		try {
+			this.arbiter.awaitReady();
 		}
-		this.arbiter.awaitReady();
-		this.running = true;
-		if (this.signals != null) {
-			this.signals.started();
+		catch (RuntimeException ex) {
+			failure = ex;
 		}
+		if (failure == null && this.signals.started()) {
+			this.running = true;
+			return;
+		}
+		UnixSignal signal = this.signals.stoppedWhileStarting();
+		if (signal != null) {
+			// The signal's own thread stops the arbiter too: the start fails once it has.
+			this.arbiter.stop();
+			throw new StoppedWhileStartingException(signal);
+		}
+		throw failure;
 	}
 
 	@Override

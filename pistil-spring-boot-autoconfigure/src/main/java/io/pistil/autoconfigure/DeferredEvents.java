@@ -1,7 +1,7 @@
 package io.pistil.autoconfigure;
 
-import java.util.ArrayList;
-import java.util.List;
+import java.util.ArrayDeque;
+import java.util.Deque;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -15,7 +15,8 @@ import io.pistil.arbiter.ArbiterListener;
  * Publishes the arbiter's events as application events, holding back the ones that come
  * before the context's {@code @EventListener} methods are registered: the arbiter begins
  * spawning while the application is still starting. Held events are published in order
- * once {@link #open()} is called.
+ * once {@link #open()} is called, outside any lock: a listener may call the arbiter, and
+ * the arbiter thread, meanwhile publishing more events, only adds them to the queue.
  */
 final class DeferredEvents implements ArbiterListener {
 
@@ -23,7 +24,10 @@ final class DeferredEvents implements ArbiterListener {
 
 	private final ApplicationEventPublisher publisher;
 
-	private List<ArbiterEvent> held = new ArrayList<>();
+	/** Events not yet published; null once every held one has been. */
+	private Deque<ArbiterEvent> held = new ArrayDeque<>();
+
+	private boolean draining;
 
 	DeferredEvents(ApplicationEventPublisher publisher) {
 		this.publisher = publisher;
@@ -33,7 +37,7 @@ final class DeferredEvents implements ArbiterListener {
 	public void onEvent(ArbiterEvent event) {
 		synchronized (this) {
 			if (this.held != null) {
-				this.held.add(event);
+				this.held.addLast(event);
 				return;
 			}
 		}
@@ -44,17 +48,29 @@ final class DeferredEvents implements ArbiterListener {
 	 * Publishes the held events, and every later one at once. A listener that throws is
 	 * logged, as the arbiter does for the events it publishes itself.
 	 */
-	synchronized void open() {
-		if (this.held != null) {
-			for (ArbiterEvent event : this.held) {
-				try {
-					this.publisher.publishEvent(event);
-				}
-				catch (RuntimeException ex) {
-					logger.error("pistil: a listener failed on " + event + "; carrying on", ex);
+	void open() {
+		synchronized (this) {
+			if (this.held == null || this.draining) {
+				return;
+			}
+			this.draining = true;
+		}
+		while (true) {
+			ArbiterEvent event;
+			synchronized (this) {
+				event = this.held.pollFirst();
+				if (event == null) {
+					this.held = null;
+					this.draining = false;
+					return;
 				}
 			}
-			this.held = null;
+			try {
+				this.publisher.publishEvent(event);
+			}
+			catch (RuntimeException | LinkageError ex) {
+				logger.error("pistil: a listener failed on " + event + "; carrying on", ex);
+			}
 		}
 	}
 

@@ -1,5 +1,6 @@
 package io.pistil.autoconfigure;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -23,10 +24,12 @@ import org.springframework.util.ClassUtils;
 import org.springframework.util.StringUtils;
 
 import io.pistil.arbiter.Arbiter;
+import io.pistil.arbiter.ArbiterHeartbeat;
 import io.pistil.arbiter.ArbiterOptions;
 import io.pistil.arbiter.LaunchSettings;
 import io.pistil.arbiter.WorkerLaunchCustomizer;
 import io.pistil.arbiter.WorkerSpec;
+import io.pistil.net.Systemd;
 import io.pistil.process.ProcessControl;
 
 /**
@@ -81,7 +84,8 @@ public final class PistilAutoConfiguration {
 	Arbiter pistilArbiter(PistilProperties properties, PistilWorkerRegistrar registrar,
 			ConfigurableListableBeanFactory beanFactory, ConfigurableApplicationContext context,
 			ProcessControl processControl, ObjectProvider<WorkerLaunchCustomizer> customizers,
-			ObjectProvider<ApplicationArguments> applicationArguments, DeferredEvents events) {
+			ObjectProvider<ArbiterHeartbeat> heartbeats, ObjectProvider<ApplicationArguments> applicationArguments,
+			DeferredEvents events, ArbiterSignals signals) {
 		ClassLoader classLoader = beanFactory.getBeanClassLoader();
 		String treePath = properties.getTreePath();
 		PistilProperties node = properties.node(treePath);
@@ -107,11 +111,14 @@ public final class PistilAutoConfiguration {
 		ArbiterOptions options = ArbiterOptions.defaults()
 			.withListener(events)
 			.withCustomizers(customizers.orderedStream().toList())
+			.withHeartbeats(heartbeats.orderedStream().toList())
 			.withReloadSource(new ReloadedSpecs(environment, context, declared, beanFactory, classLoader))
 			.withStrategy(node.getStrategy())
 			.withMaxBooting((properties.getMaxBooting() != null) ? properties.getMaxBooting()
 					: ArbiterOptions.defaultMaxBooting());
 		Arbiter arbiter = new Arbiter(specs, launch, processControl, options);
+		// A signal may come as soon as a worker exists: the handlers come first.
+		signals.install(arbiter);
 		// The workers boot while the rest of the application starts; the lifecycle waits
 		// for them.
 		arbiter.begin();
@@ -124,17 +131,27 @@ public final class PistilAutoConfiguration {
 	}
 
 	@Bean
-	ArbiterLifecycle pistilArbiterLifecycle(Arbiter arbiter, DeferredEvents events, PistilProperties properties,
-			ConfigurableApplicationContext context) {
-		ArbiterSignals signals = properties.isHandleSignals()
-				? new ArbiterSignals(arbiter, context, List.copyOf(properties.getSignalPools())) : null;
+	ArbiterSignals pistilArbiterSignals(ConfigurableApplicationContext context, ProcessControl processControl,
+			PistilProperties properties) {
+		return new ArbiterSignals(context, processControl, properties.getSignalPools(), properties.isHandleSignals());
+	}
+
+	@Bean
+	ArbiterLifecycle pistilArbiterLifecycle(Arbiter arbiter, DeferredEvents events, ArbiterSignals signals) {
 		return new ArbiterLifecycle(arbiter, events, signals);
+	}
+
+	@Bean
+	ArbiterFailureExit pistilArbiterFailureExit(ConfigurableApplicationContext context) {
+		return new ArbiterFailureExit(context);
 	}
 
 	@Bean
 	@ConditionalOnProperty("NOTIFY_SOCKET")
 	SystemdNotification pistilSystemdNotification(Environment environment, ProcessControl processControl) {
-		return new SystemdNotification(environment.getRequiredProperty("NOTIFY_SOCKET"), processControl.sockets());
+		Duration watchdog = Systemd.watchdogInterval(System.getenv(), ProcessHandle.current().pid()).orElse(null);
+		return new SystemdNotification(environment.getRequiredProperty("NOTIFY_SOCKET"), processControl.sockets(),
+				watchdog);
 	}
 
 	private static String applicationClass(ConfigurableListableBeanFactory beanFactory) {

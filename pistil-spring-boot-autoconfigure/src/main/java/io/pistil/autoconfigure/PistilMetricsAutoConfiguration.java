@@ -1,7 +1,5 @@
 package io.pistil.autoconfigure;
 
-import java.time.Duration;
-
 import io.micrometer.core.instrument.binder.MeterBinder;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -23,12 +21,10 @@ import io.pistil.arbiter.Arbiter;
 public final class PistilMetricsAutoConfiguration {
 
 	/** Long enough for one scrape of every gauge to read one snapshot. */
-	private static final Duration SNAPSHOT_MAX_AGE = Duration.ofSeconds(1);
-
 	@Bean
 	@ConditionalOnMissingBean
 	PistilMetrics pistilMetrics(Arbiter arbiter) {
-		return new PistilMetrics(arbiter, SNAPSHOT_MAX_AGE);
+		return new PistilMetrics(arbiter);
 	}
 
 }

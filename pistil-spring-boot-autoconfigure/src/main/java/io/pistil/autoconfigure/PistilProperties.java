@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.ConfigurationPropertiesSource;
 import org.springframework.util.unit.DataSize;
 
 import io.pistil.arbiter.ChildType;
@@ -162,6 +163,10 @@ public class PistilProperties {
 	 * One pool. Unset values come from the pool's @PistilWorker annotation, then from the
 	 * defaults.
 	 */
+	// The processor stops at the map of pools; marked as a source, it also writes this
+	// type's own metadata (descriptions from the Javadoc below), against which a test
+	// checks the pistil.workers.*.<key> entries of the additional metadata.
+	@ConfigurationPropertiesSource
 	public static class Pool {
 
 		/**

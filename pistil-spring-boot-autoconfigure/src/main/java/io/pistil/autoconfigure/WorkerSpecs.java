@@ -7,6 +7,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.boot.convert.DurationStyle;
@@ -15,7 +16,6 @@ import org.springframework.util.ClassUtils;
 import io.pistil.arbiter.ChildType;
 import io.pistil.arbiter.InvalidSpecException;
 import io.pistil.arbiter.RestartPolicy;
-import io.pistil.arbiter.ShutdownMode;
 import io.pistil.arbiter.WorkerSpec;
 import io.pistil.worker.ContextMode;
 import io.pistil.worker.TcpWorker;
@@ -27,16 +27,6 @@ import io.pistil.worker.Worker;
  * annotation over the default.
  */
 final class WorkerSpecs {
-
-	static final int DEFAULT_WORKERS = 1;
-
-	static final int DEFAULT_MAX_WORKERS = 64;
-
-	static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
-
-	static final Duration DEFAULT_BOOT_TIMEOUT = Duration.ofSeconds(60);
-
-	static final Duration DEFAULT_PAUSE = Duration.ofMillis(100);
 
 	private final PistilProperties properties;
 
@@ -71,27 +61,40 @@ final class WorkerSpecs {
 				ContextMode.SLIM);
 		Map<String, String> args = new LinkedHashMap<>((declared != null) ? declared.args() : Map.of());
 		args.putAll(configured.getArgs());
-		int workers = first(configured.getWorkers(), (declared != null) ? declared.workers() : null, DEFAULT_WORKERS);
-		String workerClass = (type == ChildType.SUPERVISOR) ? supervisedChildren(name)
-				: workerClass(name, declared, configured);
 		RestartPolicy defaults = RestartPolicy.DEFAULT;
-		RestartPolicy restart = new RestartPolicy(first(configured.getRestart(), defaults.type()),
-				first(configured.getMaxRestarts(), defaults.maxRestarts()),
-				first(configured.getPeriod(), defaults.period()),
-				first(configured.getBackoffMin(), defaults.backoffMin()),
-				first(configured.getBackoffMax(), defaults.backoffMax()),
-				first(configured.getBackoffReset(), defaults.backoffReset()));
-		return new WorkerSpec(name, type, workerClass, (context == ContextMode.FULL) ? configured.getBean() : null,
-				workers, first(configured.getMinWorkers(), 0),
-				first(configured.getMaxWorkers(), Math.max(DEFAULT_MAX_WORKERS, workers)),
-				first(configured.getReloadSurge(), 1),
-				first(configured.getTimeout(), annotationDuration(declared, name, "timeout"), DEFAULT_TIMEOUT),
-				first(configured.getBootTimeout(), null, DEFAULT_BOOT_TIMEOUT),
-				first(configured.getGracefulTimeout(), null, this.properties.getGracefulTimeout()),
-				first(configured.getPause(), annotationDuration(declared, name, "pause"), DEFAULT_PAUSE), context,
-				first(configured.getJvmOptions(), (declared != null) ? declared.jvmOptions() : null, List.of()),
-				configured.getEnv(), args, restart, first(configured.getShutdown(), ShutdownMode.GRACEFUL),
-				TcpSpecs.tcp(name, configured), TcpSpecs.recycling(configured));
+		WorkerSpec.Builder spec = WorkerSpec.builder(name)
+			.type(type)
+			.workerClass(
+					(type == ChildType.SUPERVISOR) ? supervisedChildren(name) : workerClass(name, declared, configured))
+			.beanName((context == ContextMode.FULL) ? configured.getBean() : null)
+			.context(context)
+			.gracefulTimeout(first(configured.getGracefulTimeout(), this.properties.getGracefulTimeout()))
+			.environment(configured.getEnv())
+			.args(args)
+			.restart(new RestartPolicy(first(configured.getRestart(), defaults.type()),
+					first(configured.getMaxRestarts(), defaults.maxRestarts()),
+					first(configured.getPeriod(), defaults.period()),
+					first(configured.getBackoffMin(), defaults.backoffMin()),
+					first(configured.getBackoffMax(), defaults.backoffMax()),
+					first(configured.getBackoffReset(), defaults.backoffReset())))
+			.tcp(TcpSpecs.tcp(name, configured))
+			.recycling(TcpSpecs.recycling(configured));
+		ifSet(first(configured.getWorkers(), (declared != null) ? declared.workers() : null), spec::workers);
+		ifSet(configured.getMinWorkers(), spec::minWorkers);
+		ifSet(configured.getMaxWorkers(), spec::maxWorkers);
+		ifSet(configured.getReloadSurge(), spec::reloadSurge);
+		ifSet(first(configured.getTimeout(), annotationDuration(declared, name, "timeout")), spec::timeout);
+		ifSet(configured.getBootTimeout(), spec::bootTimeout);
+		ifSet(first(configured.getPause(), annotationDuration(declared, name, "pause")), spec::pause);
+		ifSet(first(configured.getJvmOptions(), (declared != null) ? declared.jvmOptions() : null), spec::jvmOptions);
+		ifSet(configured.getShutdown(), spec::shutdown);
+		return spec.build();
+	}
+
+	private static <T> void ifSet(T value, Consumer<T> setter) {
+		if (value != null) {
+			setter.accept(value);
+		}
 	}
 
 	/**

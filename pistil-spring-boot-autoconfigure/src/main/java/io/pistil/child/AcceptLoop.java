@@ -13,8 +13,8 @@ import java.util.concurrent.TimeUnit;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
-import io.pistil.arbiter.Scoreboard;
-import io.pistil.net.TcpChildSettings;
+import io.pistil.contract.Scoreboard;
+import io.pistil.contract.TcpChildSettings;
 import io.pistil.worker.TcpClient;
 import io.pistil.worker.TcpWorker;
 import io.pistil.worker.WorkerContext;

@@ -1,8 +1,6 @@
 package io.pistil.child;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.IdentityHashMap;
@@ -20,9 +18,11 @@ import org.springframework.boot.WebApplicationType;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.util.ClassUtils;
 
-import io.pistil.arbiter.ChildArguments;
-import io.pistil.arbiter.ChildType;
-import io.pistil.arbiter.Scoreboard;
+import io.pistil.contract.ChildArguments;
+import io.pistil.contract.ExitCodes;
+import io.pistil.contract.RunFiles;
+import io.pistil.contract.Scoreboard;
+import io.pistil.contract.SlotState;
 import io.pistil.worker.ContextMode;
 import io.pistil.worker.WorkerEvent;
 
@@ -32,13 +32,10 @@ import io.pistil.worker.WorkerEvent;
  * and reports to the arbiter through its scoreboard slot.
  *
  * <p>
- * Exit codes: 0 after a requested stop, 1 when the worker failed, {@value #BOOT_ERROR}
- * when its context failed to start.
+ * Exit codes: 0 after a requested stop, 1 when the worker failed,
+ * {@value ExitCodes#BOOT_ERROR} when its context failed to start.
  */
 public final class ChildMain {
-
-	/** Exit code of a child whose context failed to start, as in gunicorn. */
-	public static final int BOOT_ERROR = 3;
 
 	/** The system property that gives a worker's context its arbiter's run directory. */
 	public static final String RUN_DIRECTORY_PROPERTY = "pistil.run-directory";
@@ -54,18 +51,9 @@ public final class ChildMain {
 	}
 
 	public static void main(String[] args) throws Exception {
-		ChildArguments arguments = ChildArguments.parse(args);
-		if (!ParentWatch.isParent(arguments.arbiterPid())) {
-			System.err.println("pistil: arbiter " + arguments.arbiterPid() + " is gone; not starting");
-			System.exit(1);
-		}
-		Scoreboard.Slot slot = Scoreboard.open(ChildArguments.scoreboard(arguments.runDirectory()))
-			.slot(arguments.slot());
-		slot.begin(ProcessHandle.current().pid());
-		if (arguments.type() == ChildType.SUPERVISOR) {
-			SupervisorChild.run(arguments, slot);
-			return;
-		}
+		ClaimedSlot claimed = ClaimedSlot.claim(args);
+		ChildArguments arguments = claimed.arguments();
+		Scoreboard.Slot slot = claimed.slot();
 		ChildWorkerContext context = new ChildWorkerContext(arguments, slot);
 		AtomicReference<ConfigurableApplicationContext> started = new AtomicReference<>();
 		// TERM and INT end the loop after the current handle(); the JVM's own handling
@@ -89,21 +77,21 @@ public final class ChildMain {
 		}
 		catch (Throwable ex) {
 			reportBootError(arguments, ex);
-			System.exit(BOOT_ERROR);
+			System.exit(ExitCodes.BOOT_ERROR);
 			return;
 		}
 		started.set(applicationContext);
-		slot.state(Scoreboard.READY);
+		slot.state(SlotState.READY);
 		applicationContext.publishEvent(new WorkerEvent.Ready(context));
-		int exitCode = 0;
+		int exitCode = ExitCodes.STOPPED;
 		try {
 			loop.run();
 		}
 		catch (Throwable ex) {
 			logger.error("pistil: worker " + arguments.workerName() + " failed", ex);
-			exitCode = 1;
+			exitCode = ExitCodes.FAILED;
 		}
-		slot.state(Scoreboard.STOPPING);
+		slot.state(SlotState.STOPPING);
 		applicationContext.publishEvent(new WorkerEvent.Exiting(context, exitCode));
 		applicationContext.close();
 		System.exit(exitCode);
@@ -123,6 +111,9 @@ public final class ChildMain {
 		// arbiter or a web server.
 		System.setProperty("pistil.enabled", "false");
 		System.setProperty("spring.main.web-application-type", "none");
+		// A full context has no arbiter, so no pistil health contributor: a health group
+		// naming it (readiness) must not stop the worker's start.
+		System.setProperty("management.endpoint.health.validate-group-membership", "false");
 		// Warming up validation, Jackson and friends on a spare thread only steals CPU
 		// from sibling children.
 		System.setProperty("spring.backgroundpreinitializer.ignore", "true");
@@ -153,7 +144,7 @@ public final class ChildMain {
 	}
 
 	/** Leaves the arbiter the exception's causes and where the root one was thrown. */
-	static void reportBootError(ChildArguments arguments, Throwable failure) {
+	public static void reportBootError(ChildArguments arguments, Throwable failure) {
 		StringBuilder report = new StringBuilder();
 		Map<Throwable, Boolean> seen = new IdentityHashMap<>();
 		Throwable root = failure;
@@ -166,15 +157,14 @@ public final class ChildMain {
 			.forEach((frame) -> report.append("\tat ").append(frame).append('\n'));
 		System.err.println("pistil: worker " + arguments.workerName() + " failed to start: " + failure);
 		try {
-			Files.writeString(ChildArguments.bootError(arguments.runDirectory(), ProcessHandle.current().pid()), report,
-					StandardCharsets.UTF_8);
+			RunFiles.writeBootError(arguments.runDirectory(), ProcessHandle.current().pid(), report.toString());
 		}
 		catch (IOException ex) {
 			System.err.println("pistil: cannot report the boot error to the arbiter: " + ex);
 		}
 	}
 
-	static void haltAfter(long millis) {
+	public static void haltAfter(long millis) {
 		try {
 			Thread.sleep(millis);
 		}

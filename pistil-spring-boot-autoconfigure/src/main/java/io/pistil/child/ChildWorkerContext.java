@@ -5,8 +5,8 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
-import io.pistil.arbiter.ChildArguments;
-import io.pistil.arbiter.Scoreboard;
+import io.pistil.contract.ChildArguments;
+import io.pistil.contract.Scoreboard;
 import io.pistil.worker.WorkerContext;
 
 /**

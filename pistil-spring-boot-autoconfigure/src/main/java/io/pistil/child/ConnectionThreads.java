@@ -6,7 +6,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import io.pistil.arbiter.TcpSpec;
+import io.pistil.contract.TcpChildSettings;
 
 /**
  * The threads that serve a tcp worker's connections, as its pool's {@code threads} says:
@@ -26,7 +26,7 @@ record ConnectionThreads(Executor executor, int capacity) {
 	 * @throws IllegalStateException for virtual threads on a JVM without them
 	 */
 	static ConnectionThreads of(String threads, int workerConnections) {
-		if (threads.equals(TcpSpec.VIRTUAL_THREADS)) {
+		if (threads.equals(TcpChildSettings.VIRTUAL_THREADS)) {
 			ThreadFactory factory = virtualThreadFactory();
 			return new ConnectionThreads((connection) -> factory.newThread(connection).start(), workerConnections);
 		}
@@ -64,7 +64,7 @@ record ConnectionThreads(Executor executor, int capacity) {
 	}
 
 	private static IllegalStateException noVirtualThreads(String reason) {
-		return new IllegalStateException("threads: " + TcpSpec.VIRTUAL_THREADS
+		return new IllegalStateException("threads: " + TcpChildSettings.VIRTUAL_THREADS
 				+ " needs virtual threads (Java 21 or newer); this JVM is Java " + Runtime.version() + ": " + reason);
 	}
 

@@ -7,14 +7,14 @@ import java.util.Optional;
  * polling the parent pid costs a read of /proc and works whatever thread spawned the
  * child (unlike PR_SET_PDEATHSIG).
  */
-final class ParentWatch {
+public final class ParentWatch {
 
 	private static final long POLL_MILLIS = 200;
 
 	private ParentWatch() {
 	}
 
-	static boolean isParent(long arbiterPid) {
+	public static boolean isParent(long arbiterPid) {
 		Optional<ProcessHandle> parent = ProcessHandle.current().parent();
 		return parent.isPresent() && parent.get().pid() == arbiterPid;
 	}
@@ -24,7 +24,7 @@ final class ParentWatch {
 	 * @param arbiterPid the arbiter's pid
 	 * @param orphaned what to do then
 	 */
-	static void start(long arbiterPid, Runnable orphaned) {
+	public static void start(long arbiterPid, Runnable orphaned) {
 		Thread thread = new Thread(() -> {
 			try {
 				while (isParent(arbiterPid)) {

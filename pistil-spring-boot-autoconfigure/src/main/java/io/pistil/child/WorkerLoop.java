@@ -2,7 +2,7 @@ package io.pistil.child;
 
 import java.io.IOException;
 
-import io.pistil.arbiter.Scoreboard;
+import io.pistil.contract.Scoreboard;
 import io.pistil.worker.TcpWorker;
 import io.pistil.worker.Worker;
 import io.pistil.worker.WorkerContext;

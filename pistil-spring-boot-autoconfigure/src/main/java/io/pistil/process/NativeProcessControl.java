@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.stream.Stream;
 
 import jnr.constants.platform.Errno;
@@ -62,13 +64,24 @@ final class NativeProcessControl implements ProcessControl {
 			throw new IllegalStateException(
 					"pistil's process control needs Linux; this is " + System.getProperty("os.name"));
 		}
+		NativeProcessControl control;
 		try {
-			return new NativeProcessControl(POSIXFactory.getNativePOSIX(),
+			control = new NativeProcessControl(POSIXFactory.getNativePOSIX(),
 					LibraryLoader.create(SpawnLibrary.class).load("c"));
 		}
 		catch (LinkageError | RuntimeException ex) {
 			throw new IllegalStateException("pistil's native process layer could not be loaded: " + ex, ex);
 		}
+		control.resetChildSignal();
+		return control;
+	}
+
+	/**
+	 * An arbiter started with SIGCHLD ignored (some init scripts and container runtimes
+	 * do) would have the kernel reap its workers: it would never learn how they ended.
+	 */
+	private void resetChildSignal() {
+		this.spawn.signal(UnixSignal.CHLD.number(), null);
 	}
 
 	@Override
@@ -144,8 +157,7 @@ final class NativeProcessControl implements ProcessControl {
 		}
 		catch (UnsatisfiedLinkError ex) {
 			// libc older than glibc 2.34: close what is open now (a close of an fd that
-			// is gone by
-			// then is ignored by posix_spawn).
+			// is gone by then is ignored by posix_spawn).
 			for (int fd : openDescriptors()) {
 				if (fd >= lowestClosed) {
 					check(this.spawn.posix_spawn_file_actions_addclose(actions, fd), "addclose");
@@ -219,21 +231,53 @@ final class NativeProcessControl implements ProcessControl {
 	}
 
 	@Override
-	public boolean signal(long pid, UnixSignal signal) {
-		return this.posix.kill(pid, signal.number()) == 0;
+	public CompletionStage<Void> onExit(long pid) {
+		// onExit fires without reaping (waitid with WNOWAIT for a child); reap() then
+		// takes the status.
+		return ProcessHandle.of(pid)
+			.map((handle) -> handle.onExit().<Void>thenApply((ended) -> null))
+			.orElseGet(() -> CompletableFuture.completedFuture(null));
 	}
 
 	@Override
-	public ExitStatus waitFor(long pid) {
+	public ExitStatus reap(long pid) {
 		int[] status = new int[1];
 		while (true) {
 			long reaped = this.posix.waitpid(pid, status, 0);
 			if (reaped == pid) {
 				return ExitStatus.fromWaitStatus(status[0]);
 			}
-			if (this.posix.errno() != Errno.EINTR.intValue()) {
-				throw new IllegalStateException("waitpid(" + pid + ") failed: " + describe(this.posix.errno()));
+			int errno = this.posix.errno();
+			if (errno == Errno.ECHILD.intValue()) {
+				return ExitStatus.UNKNOWN;
 			}
+			if (errno != Errno.EINTR.intValue()) {
+				throw new IllegalStateException("waitpid(" + pid + ") failed: " + describe(errno));
+			}
+		}
+	}
+
+	@Override
+	public boolean signal(long pid, UnixSignal signal) {
+		return pid > 0 && this.posix.kill(pid, signal.number()) == 0;
+	}
+
+	@Override
+	public boolean signalGroup(long processGroup, UnixSignal signal) {
+		return processGroup > 1 && this.posix.kill(-processGroup, signal.number()) == 0;
+	}
+
+	@Override
+	public boolean hasControllingTerminal() {
+		try {
+			// /proc/self/stat: "pid (comm) state ppid pgrp session tty_nr …"; comm may
+			// hold spaces and parentheses, so count from the last ')'.
+			String stat = Files.readString(Path.of("/proc/self/stat"));
+			String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+			return Integer.parseInt(fields[4]) != 0;
+		}
+		catch (IOException | RuntimeException ex) {
+			return false;
 		}
 	}
 
@@ -269,6 +313,8 @@ final class NativeProcessControl implements ProcessControl {
 		int sigemptyset(Pointer signals);
 
 		int posix_spawn(Pointer pid, String path, Pointer actions, Pointer attributes, String[] argv, String[] envp);
+
+		Pointer signal(int signal, Pointer handler);
 
 	}
 

@@ -1,9 +1,11 @@
 package io.pistil.process;
 
+import java.util.concurrent.CompletionStage;
+
 /**
  * The native process operations pistil needs, behind one interface so the engine never
  * touches native code: spawn a child with chosen descriptors and default signal
- * dispositions, signal it, and reap it.
+ * dispositions, learn that it ended, reap it, and signal it or its process group.
  *
  * <p>
  * Obtain the platform implementation with {@link #load()}.
@@ -24,6 +26,24 @@ public interface ProcessControl {
 	SpawnedProcess spawn(SpawnRequest request);
 
 	/**
+	 * Tells when a child has ended. The child is not reaped yet: until {@link #reap} its
+	 * pid, and the id of the process group it leads, cannot be given to another process,
+	 * so signalling them stays safe.
+	 * @param pid a child of this process
+	 * @return a stage that completes once the child has ended, on a thread of the
+	 * implementation's
+	 */
+	CompletionStage<Void> onExit(long pid);
+
+	/**
+	 * Reaps a child that has ended (see {@link #onExit}), waiting for it otherwise.
+	 * @param pid the child
+	 * @return how it ended, or {@link ExitStatus#UNKNOWN} when it was reaped elsewhere
+	 * (SIGCHLD ignored, or another library waiting for every child)
+	 */
+	ExitStatus reap(long pid);
+
+	/**
 	 * Sends a signal to a process. A process that is already gone is not an error.
 	 * @param pid the process
 	 * @param signal the signal to send
@@ -32,11 +52,20 @@ public interface ProcessControl {
 	boolean signal(long pid, UnixSignal signal);
 
 	/**
-	 * Waits for a child of this process to end and reaps it.
-	 * @param pid the child
-	 * @return how it ended
+	 * Sends a signal to every process of a process group, such as a worker and the
+	 * processes it started.
+	 * @param processGroup the group's id: the pid of the worker that leads it
+	 * @param signal the signal to send
+	 * @return whether the signal was delivered to at least one process
 	 */
-	ExitStatus waitFor(long pid);
+	boolean signalGroup(long processGroup, UnixSignal signal);
+
+	/**
+	 * Tells whether this process has a controlling terminal: a terminal's window changes
+	 * then send it SIGWINCH, which is no request to stop its workers.
+	 * @return whether it has one
+	 */
+	boolean hasControllingTerminal();
 
 	/**
 	 * Returns the socket operations that go with these process operations: the
@@ -48,7 +77,9 @@ public interface ProcessControl {
 	}
 
 	/**
-	 * Returns the platform implementation.
+	 * Returns the platform implementation. Loading it resets SIGCHLD to its default
+	 * disposition: a process started with SIGCHLD ignored would have its children reaped
+	 * by the kernel, and their exit statuses lost.
 	 * @return the native process control
 	 * @throws IllegalStateException if the native layer cannot be loaded on this platform
 	 */

@@ -13,6 +13,10 @@ import org.springframework.boot.health.contributor.Status;
 
 import io.pistil.actuate.PistilHealthIndicator.PoolHealth;
 import io.pistil.arbiter.Arbiter;
+import io.pistil.arbiter.ArbiterState;
+import io.pistil.arbiter.ChildType;
+import io.pistil.arbiter.PoolState;
+import io.pistil.arbiter.WorkerState;
 import io.pistil.arbiter.Snapshots.ArbiterSnapshot;
 import io.pistil.arbiter.Snapshots.PoolSnapshot;
 import io.pistil.arbiter.Snapshots.WorkerSnapshot;
@@ -32,44 +36,46 @@ class PistilHealthIndicatorTests {
 
 	@Test
 	void upWhenEveryPoolHasItsDesiredReadyWorkers() {
-		given(this.arbiter.snapshot()).willReturn(
-				new ArbiterSnapshot(1, "RUNNING", Instant.now(), List.of(pool("web", 2, 2), pool("idle", 0, 0))));
+		given(this.arbiter.snapshot()).willReturn(new ArbiterSnapshot(1, ArbiterState.RUNNING, Instant.now(),
+				List.of(pool("web", 2, 2), pool("idle", 0, 0))));
 
 		Health health = this.indicator.health();
 
 		assertThat(health.getStatus()).isEqualTo(Status.UP);
-		assertThat(health.getDetails()).containsEntry("state", "RUNNING")
-			.containsEntry("pools",
-					Map.of("web", new PoolHealth(2, 2, "RUNNING"), "idle", new PoolHealth(0, 0, "RUNNING")));
+		assertThat(health.getDetails()).containsEntry("state", ArbiterState.RUNNING)
+			.containsEntry("pools", Map.of("web", new PoolHealth(2, 2, PoolState.RUNNING), "idle",
+					new PoolHealth(0, 0, PoolState.RUNNING)));
 	}
 
 	@Test
 	void downWhenAPoolLacksReadyWorkers() {
-		given(this.arbiter.snapshot()).willReturn(
-				new ArbiterSnapshot(1, "RUNNING", Instant.now(), List.of(pool("web", 2, 2), pool("flaky", 2, 1))));
+		given(this.arbiter.snapshot()).willReturn(new ArbiterSnapshot(1, ArbiterState.RUNNING, Instant.now(),
+				List.of(pool("web", 2, 2), pool("flaky", 2, 1))));
 
 		Health health = this.indicator.health();
 
 		assertThat(health.getStatus()).isEqualTo(Status.DOWN);
 		assertThat(health.getDetails()).extractingByKey("pools")
-			.isEqualTo(Map.of("web", new PoolHealth(2, 2, "RUNNING"), "flaky", new PoolHealth(2, 1, "RUNNING")));
+			.isEqualTo(Map.of("web", new PoolHealth(2, 2, PoolState.RUNNING), "flaky",
+					new PoolHealth(2, 1, PoolState.RUNNING)));
 	}
 
 	@Test
 	void downWhenTheArbiterIsNotRunning() {
-		given(this.arbiter.snapshot()).willReturn(new ArbiterSnapshot(1, "STOPPED", Instant.now(), List.of()));
+		given(this.arbiter.snapshot())
+			.willReturn(new ArbiterSnapshot(1, ArbiterState.STOPPED, Instant.now(), List.of()));
 
 		Health health = this.indicator.health();
 
 		assertThat(health.getStatus()).isEqualTo(Status.DOWN);
-		assertThat(health.getDetails()).containsEntry("state", "STOPPED");
+		assertThat(health.getDetails()).containsEntry("state", ArbiterState.STOPPED);
 	}
 
 	private static PoolSnapshot pool(String name, int desired, int ready) {
 		List<WorkerSnapshot> workers = LongStream.rangeClosed(1, ready)
-			.mapToObj((pid) -> new WorkerSnapshot((int) pid, pid, "idle", 0, Instant.now(), Duration.ZERO, 0))
+			.mapToObj((pid) -> new WorkerSnapshot((int) pid, pid, WorkerState.IDLE, 0, Instant.now(), Duration.ZERO, 0))
 			.toList();
-		return new PoolSnapshot(name, "worker", "RUNNING", desired, ready, ready, 0, 64, 0, workers);
+		return new PoolSnapshot(name, ChildType.WORKER, PoolState.RUNNING, desired, ready, ready, 0, 64, 0, 0, workers);
 	}
 
 }

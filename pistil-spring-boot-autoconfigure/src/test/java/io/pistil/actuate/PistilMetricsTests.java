@@ -10,6 +10,10 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
 import io.pistil.arbiter.Arbiter;
+import io.pistil.arbiter.ArbiterState;
+import io.pistil.arbiter.ChildType;
+import io.pistil.arbiter.PoolState;
+import io.pistil.arbiter.WorkerState;
 import io.pistil.arbiter.ArbiterEvent.ArbiterStarting;
 import io.pistil.arbiter.ArbiterEvent.WorkerExited;
 import io.pistil.arbiter.ArbiterEvent.WorkerReady;
@@ -23,8 +27,6 @@ import io.pistil.process.ExitStatus;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.BDDMockito.given;
 import static org.mockito.Mockito.mock;
-import static org.mockito.Mockito.times;
-import static org.mockito.Mockito.verify;
 
 /**
  * The meters of {@link PistilMetrics}, fed with events and snapshots.
@@ -37,7 +39,7 @@ class PistilMetricsTests {
 
 	@Test
 	void everyMeterOfAPoolIsThereOnceTheArbiterStarts() {
-		PistilMetrics metrics = bound(Duration.ZERO);
+		PistilMetrics metrics = bound();
 
 		metrics.onStarting(new ArbiterStarting(1, List.of("web")));
 
@@ -54,7 +56,7 @@ class PistilMetricsTests {
 
 	@Test
 	void countersAndTimerFollowTheEvents() {
-		PistilMetrics metrics = bound(Duration.ZERO);
+		PistilMetrics metrics = bound();
 		metrics.onStarting(new ArbiterStarting(1, List.of("web")));
 
 		metrics.onStarted(new WorkerStarted("web", 1, 101));
@@ -75,10 +77,11 @@ class PistilMetricsTests {
 	}
 
 	@Test
-	void gaugesCountWorkersByStateFromOneSnapshotPerMaxAge() {
-		given(this.arbiter.snapshot()).willReturn(snapshot(pool(3, worker(101, "busy", 0), worker(102, "idle", 0),
-				worker(103, "idle", 0), worker(104, "idle", 0), worker(105, "booting", 0))));
-		PistilMetrics metrics = bound(Duration.ofMinutes(1));
+	void gaugesCountWorkersByStateFromTheArbitersSnapshot() {
+		given(this.arbiter.snapshot()).willReturn(snapshot(pool(3, 0, worker(101, WorkerState.BUSY, 0),
+				worker(102, WorkerState.IDLE, 0), worker(103, WorkerState.IDLE, 0), worker(104, WorkerState.IDLE, 0),
+				worker(105, WorkerState.BOOTING, 0))));
+		PistilMetrics metrics = bound();
 		metrics.onStarting(new ArbiterStarting(1, List.of("web")));
 
 		assertThat(gauge("pistil.workers", "state", "idle")).isEqualTo(3);
@@ -87,24 +90,19 @@ class PistilMetricsTests {
 		assertThat(gauge("pistil.workers", "state", "stopping")).isZero();
 		assertThat(this.registry.get("pistil.workers.desired").tag("pool", "web").gauge().value()).isEqualTo(3);
 		assertThat(this.registry.get("pistil.workers.busy.ratio").tag("pool", "web").gauge().value()).isEqualTo(0.25);
-		verify(this.arbiter, times(1)).snapshot();
 	}
 
 	@Test
-	void requestCounterKeepsTheRequestsOfWorkersThatExited() {
-		given(this.arbiter.snapshot()).willReturn(snapshot(pool(2, worker(101, "idle", 5), worker(102, "idle", 3))),
-				snapshot(pool(2, worker(102, "idle", 4))),
-				snapshot(pool(2, worker(102, "idle", 4), worker(103, "busy", 1))));
-		PistilMetrics metrics = bound(Duration.ZERO);
+	void requestCounterIsThePoolsTotalWhichKeepsTheRequestsOfWorkersThatExited() {
+		given(this.arbiter.snapshot()).willReturn(snapshot(pool(2, 8, worker(101, WorkerState.IDLE, 5))));
+		PistilMetrics metrics = bound();
 		metrics.onStarting(new ArbiterStarting(1, List.of("web")));
 
 		assertThat(requests()).isEqualTo(8);
-		assertThat(requests()).isEqualTo(5 + 4);
-		assertThat(requests()).isEqualTo(5 + 4 + 1);
 	}
 
-	private PistilMetrics bound(Duration snapshotMaxAge) {
-		PistilMetrics metrics = new PistilMetrics(this.arbiter, snapshotMaxAge);
+	private PistilMetrics bound() {
+		PistilMetrics metrics = new PistilMetrics(this.arbiter);
 		metrics.bindTo(this.registry);
 		return metrics;
 	}
@@ -118,15 +116,15 @@ class PistilMetricsTests {
 	}
 
 	private static ArbiterSnapshot snapshot(PoolSnapshot pool) {
-		return new ArbiterSnapshot(1, "RUNNING", Instant.now(), List.of(pool));
+		return new ArbiterSnapshot(1, ArbiterState.RUNNING, Instant.now(), List.of(pool));
 	}
 
-	private static PoolSnapshot pool(int desired, WorkerSnapshot... workers) {
-		return new PoolSnapshot("web", "worker", "RUNNING", desired, workers.length, workers.length, 0, 64, 0,
-				List.of(workers));
+	private static PoolSnapshot pool(int desired, long requests, WorkerSnapshot... workers) {
+		return new PoolSnapshot("web", ChildType.WORKER, PoolState.RUNNING, desired, workers.length, workers.length, 0,
+				64, 0, requests, List.of(workers));
 	}
 
-	private static WorkerSnapshot worker(long pid, String state, long requests) {
+	private static WorkerSnapshot worker(long pid, WorkerState state, long requests) {
 		return new WorkerSnapshot((int) pid - 100, pid, state, 0, Instant.now(), Duration.ZERO, requests);
 	}
 

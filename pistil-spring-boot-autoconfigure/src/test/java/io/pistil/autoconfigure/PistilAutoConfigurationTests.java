@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.ZoneId;
+import java.util.concurrent.CompletionStage;
 
 import org.junit.jupiter.api.Test;
 
@@ -411,8 +412,23 @@ class PistilAutoConfigurationTests {
 		}
 
 		@Override
-		public ExitStatus waitFor(long pid) {
-			throw new AssertionError("waitFor(" + pid + ")");
+		public CompletionStage<Void> onExit(long pid) {
+			throw new AssertionError("onExit(" + pid + ")");
+		}
+
+		@Override
+		public ExitStatus reap(long pid) {
+			throw new AssertionError("reap(" + pid + ")");
+		}
+
+		@Override
+		public boolean signalGroup(long processGroup, UnixSignal signal) {
+			throw new AssertionError("signalGroup(" + processGroup + ", " + signal + ")");
+		}
+
+		@Override
+		public boolean hasControllingTerminal() {
+			return false;
 		}
 
 	}

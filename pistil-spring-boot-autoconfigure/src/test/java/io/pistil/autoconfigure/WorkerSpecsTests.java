@@ -95,11 +95,11 @@ class WorkerSpecsTests {
 		assertThat(spec.name()).isEqualTo("plain");
 		assertThat(spec.workerClass()).isEqualTo(PlainWorker.class.getName());
 		assertThat(spec.beanName()).isNull();
-		assertThat(spec.workers()).isEqualTo(WorkerSpecs.DEFAULT_WORKERS).isEqualTo(1);
-		assertThat(spec.timeout()).isEqualTo(WorkerSpecs.DEFAULT_TIMEOUT).isEqualTo(Duration.ofSeconds(30));
-		assertThat(spec.bootTimeout()).isEqualTo(WorkerSpecs.DEFAULT_BOOT_TIMEOUT).isEqualTo(Duration.ofSeconds(60));
+		assertThat(spec.workers()).isEqualTo(1);
+		assertThat(spec.timeout()).isEqualTo(Duration.ofSeconds(30));
+		assertThat(spec.bootTimeout()).isEqualTo(Duration.ofSeconds(60));
 		assertThat(spec.gracefulTimeout()).isEqualTo(Duration.ofSeconds(12));
-		assertThat(spec.pause()).isEqualTo(WorkerSpecs.DEFAULT_PAUSE).isEqualTo(Duration.ofMillis(100));
+		assertThat(spec.pause()).isEqualTo(Duration.ofMillis(100));
 		assertThat(spec.context()).isEqualTo(ContextMode.SLIM);
 		assertThat(spec.jvmOptions()).isEmpty();
 		assertThat(spec.environment()).isEmpty();

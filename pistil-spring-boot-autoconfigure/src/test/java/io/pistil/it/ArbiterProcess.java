@@ -27,8 +27,10 @@ import java.util.stream.Stream;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
 
-import io.pistil.arbiter.ChildArguments;
-import io.pistil.arbiter.Scoreboard;
+import io.pistil.contract.ChildArguments;
+import io.pistil.contract.RunFiles;
+import io.pistil.contract.Scoreboard;
+import io.pistil.contract.SlotState;
 import io.pistil.process.ProcessControl;
 import io.pistil.process.UnixSignal;
 
@@ -272,7 +274,7 @@ public final class ArbiterProcess implements AutoCloseable {
 					.filter((entry) -> entry.getFileName().toString().startsWith("pistil-" + pid() + "-"))
 					.findFirst()
 					.orElseThrow(() -> new AssertionError("No run directory for arbiter " + pid()));
-				this.scoreboard = Scoreboard.open(ChildArguments.scoreboard(directory));
+				this.scoreboard = Scoreboard.open(RunFiles.scoreboard(directory));
 			}
 			catch (IOException ex) {
 				throw new UncheckedIOException(ex);
@@ -280,7 +282,7 @@ public final class ArbiterProcess implements AutoCloseable {
 		}
 		int ready = 0;
 		for (int slot = 0; slot < this.scoreboard.capacity(); slot++) {
-			if (this.scoreboard.slot(slot).state() == Scoreboard.READY) {
+			if (this.scoreboard.slot(slot).state() == SlotState.READY) {
 				ready++;
 			}
 		}

@@ -25,7 +25,7 @@ class NativeProcessControlTests {
 		try (ServerSocket socket = new ServerSocket(0)) {
 			SpawnedProcess child = spawn("ls /proc/self/fd; readlink /proc/self/fd/0");
 			String output = read(child.output());
-			assertThat(this.processes.waitFor(child.pid())).isEqualTo(new ExitStatus(0, 0));
+			assertThat(this.processes.reap(child.pid())).isEqualTo(new ExitStatus(0, 0));
 			// ls itself opens one descriptor to read the directory: 3.
 			assertThat(output.lines().toList()).containsExactly("0", "1", "2", "3", "/dev/null");
 			assertThat(socket.isBound()).isTrue();
@@ -36,7 +36,7 @@ class NativeProcessControlTests {
 	void spawnedChildHasDefaultSignalDispositionsAndItsOwnProcessGroup() throws IOException {
 		SpawnedProcess child = spawn("grep -E '^(SigIgn|SigBlk)' /proc/self/status; ps -o pgid= -p $$; echo $$");
 		List<String> lines = read(child.output()).lines().map(String::trim).toList();
-		this.processes.waitFor(child.pid());
+		this.processes.reap(child.pid());
 		assertThat(lines.get(0)).isEqualTo("SigBlk:\t0000000000000000");
 		// glibc keeps its two internal real-time signals (32, 33) ignored; the classic
 		// ones must be default.
@@ -49,14 +49,14 @@ class NativeProcessControlTests {
 	void exitCodeAndStandardErrorReachTheParent() throws IOException {
 		SpawnedProcess child = spawn("echo oops >&2; exit 7");
 		assertThat(read(child.errors())).isEqualTo("oops\n");
-		assertThat(this.processes.waitFor(child.pid())).hasToString("exited with code 7");
+		assertThat(this.processes.reap(child.pid())).hasToString("exited with code 7");
 	}
 
 	@Test
 	void signalledChildIsReportedWithItsSignal() throws IOException {
 		SpawnedProcess child = spawn("exec sleep 60");
 		assertThat(this.processes.signal(child.pid(), UnixSignal.KILL)).isTrue();
-		assertThat(this.processes.waitFor(child.pid())).hasToString("was killed by signal 9 (SIGKILL)");
+		assertThat(this.processes.reap(child.pid())).hasToString("was killed by signal 9 (SIGKILL)");
 		assertThat(this.processes.signal(child.pid(), UnixSignal.TERM)).isFalse();
 	}
 

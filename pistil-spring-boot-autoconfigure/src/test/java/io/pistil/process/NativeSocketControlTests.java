@@ -92,7 +92,7 @@ class NativeSocketControlTests {
 					List.of("-c", "ls /proc/self/fd; readlink /proc/self/fd/3 /proc/self/fd/4"),
 					Map.of("PATH", "/usr/bin:/bin"), List.of(second.fd(), first.fd())));
 			String output = read(child.output());
-			assertThat(this.processes.waitFor(child.pid())).isEqualTo(new ExitStatus(0, 0));
+			assertThat(this.processes.reap(child.pid())).isEqualTo(new ExitStatus(0, 0));
 			// ls itself opens one descriptor to read the directory: 5.
 			assertThat(output.lines().toList()).containsExactly("0", "1", "2", "3", "4", "5", inode(second.fd()),
 					inode(first.fd()));

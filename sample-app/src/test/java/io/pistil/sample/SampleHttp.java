@@ -1,0 +1,80 @@
+package io.pistil.sample;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Optional;
+
+import com.jayway.jsonpath.DocumentContext;
+import com.jayway.jsonpath.JsonPath;
+
+/**
+ * The sample's actuator on a port the test chose, read as curl would: no log line needed
+ * to find it.
+ */
+final class SampleHttp {
+
+	private final HttpClient client = HttpClient.newBuilder()
+		.version(HttpClient.Version.HTTP_1_1)
+		.connectTimeout(Duration.ofSeconds(2))
+		.build();
+
+	private final int port;
+
+	SampleHttp(int port) {
+		this.port = port;
+	}
+
+	/** A port that was free a moment ago, on loopback. */
+	static int freePort() {
+		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+			return socket.getLocalPort();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	int port() {
+		return this.port;
+	}
+
+	/**
+	 * The JSON of a GET answered with 200, or empty while the server is not up or answers
+	 * otherwise.
+	 */
+	Optional<DocumentContext> json(String path) {
+		try {
+			HttpResponse<String> response = this.client
+				.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + path))
+					.timeout(Duration.ofSeconds(5))
+					.GET()
+					.build(), HttpResponse.BodyHandlers.ofString());
+			return (response.statusCode() == 200) ? Optional.of(JsonPath.parse(response.body())) : Optional.empty();
+		}
+		catch (IOException ex) {
+			return Optional.empty();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return Optional.empty();
+		}
+	}
+
+	/** Whether the application reports itself healthy. */
+	boolean healthy() {
+		return json("/actuator/health").map((health) -> "UP".equals(health.read("$.status"))).orElse(false);
+	}
+
+	/** A pool's count of ready workers, or -1 while it cannot be read. */
+	int ready(String pool) {
+		return json("/actuator/pistil/" + pool).map((json) -> json.read("$.ready", Integer.class)).orElse(-1);
+	}
+
+}
