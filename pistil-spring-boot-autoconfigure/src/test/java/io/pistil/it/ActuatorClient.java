@@ -46,6 +46,21 @@ public final class ActuatorClient {
 		return new ActuatorClient(URI.create("http://127.0.0.1:" + port));
 	}
 
+	/**
+	 * Whether a GET answers with a status; false while no server listens.
+	 * @param path the path
+	 * @param status the status
+	 * @return whether it does
+	 */
+	public boolean answers(String path, int status) {
+		try {
+			return get(path).statusCode() == status;
+		}
+		catch (UncheckedIOException ex) {
+			return false;
+		}
+	}
+
 	public HttpResponse<String> get(String path) {
 		return send(HttpRequest.newBuilder(this.base.resolve(path)).GET());
 	}
