@@ -176,7 +176,7 @@ public final class ArbiterProcess implements AutoCloseable {
 			Awaitility.await().atMost(timeout).pollInterval(Duration.ofMillis(50)).until(condition);
 		}
 		catch (ConditionTimeoutException ex) {
-			throw new AssertionError("Not " + what + " within " + timeout + "; output:\n" + output(), ex);
+			throw new AssertionError("Not " + what + " within " + timeout + diagnostics(), ex);
 		}
 	}
 
@@ -216,15 +216,12 @@ public final class ArbiterProcess implements AutoCloseable {
 				.until(() -> events().stream().anyMatch(fact) || !this.process.isAlive() && drained());
 		}
 		catch (ConditionTimeoutException ex) {
-			throw new AssertionError(
-					"Not " + what + " within " + timeout + "; events:\n" + describeEvents() + "\noutput:\n" + output(),
-					ex);
+			throw new AssertionError("Not " + what + " within " + timeout + diagnostics(), ex);
 		}
 		return events().stream()
 			.filter(fact)
 			.findFirst()
-			.orElseThrow(() -> new AssertionError("Not " + what + "; the application exited. Events:\n"
-					+ describeEvents() + "\noutput:\n" + output()));
+			.orElseThrow(() -> new AssertionError("Not " + what + "; the application exited" + diagnostics()));
 	}
 
 	/** Waits for an arbiter event of a type and returns the first one. */
@@ -232,8 +229,12 @@ public final class ArbiterProcess implements AutoCloseable {
 		return awaitEvent("a " + type.getSimpleName() + " event", timeout, (event) -> event.is(type));
 	}
 
-	private String describeEvents() {
-		return events().stream().map(EventLog.Event::toString).collect(Collectors.joining("\n"));
+	/** What a failure message shows: the recorded events, if any, and the output. */
+	private String diagnostics() {
+		String events = (this.events != null)
+				? "; events:\n" + events().stream().map(EventLog.Event::toString).collect(Collectors.joining("\n"))
+				: "";
+		return events + "\noutput:\n" + output();
 	}
 
 	/** Waits for the arbiter's ArbiterReady event: every pool ready. */
