@@ -237,9 +237,14 @@ public final class ArbiterProcess implements AutoCloseable {
 		return events + "\noutput:\n" + output();
 	}
 
-	/** Waits for the arbiter's ArbiterReady event: every pool ready. */
+	/**
+	 * Waits for the arbiter's ArbiterReady event (every pool ready), then for the end of
+	 * the application's start: a TERM or INT before it would fail the start (exit status
+	 * 128 + the signal) rather than stop a started application.
+	 */
 	public void awaitReady(Duration timeout) {
 		awaitEvent(ArbiterEvent.ArbiterReady.class, timeout);
+		awaitEvent("the application started", timeout, (event) -> event.type().equals("ApplicationReady"));
 	}
 
 	/** Waits for the application's web server and returns its port. */

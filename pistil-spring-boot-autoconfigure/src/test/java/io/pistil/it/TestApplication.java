@@ -15,6 +15,7 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.web.server.context.WebServerInitializedEvent;
 import org.springframework.context.annotation.Bean;
@@ -59,8 +60,9 @@ public class TestApplication {
 	}
 
 	/**
-	 * Writes every arbiter event, and the web server's port, to the file that
-	 * {@code test.events-file} names: what the tests read instead of log lines.
+	 * Writes every arbiter event, the web server's port and the application's readiness
+	 * to the file that {@code test.events-file} names: what the tests read instead of log
+	 * lines.
 	 */
 	@Bean
 	@ConditionalOnProperty("test.events-file")
@@ -102,6 +104,11 @@ public class TestApplication {
 		@EventListener
 		void on(WebServerInitializedEvent event) {
 			EventLog.append(this.file, "WebServerStarted", Map.of("port", event.getWebServer().getPort()));
+		}
+
+		@EventListener
+		void on(ApplicationReadyEvent event) {
+			EventLog.append(this.file, "ApplicationReady", Map.of());
 		}
 
 	}
