@@ -142,7 +142,8 @@ final class Engine implements ArbiterLoop.Body, Watchdog.Findings {
 			this.ready.complete(null);
 		}
 		publishSnapshot(now);
-		this.options.heartbeats().forEach((heartbeat) -> contain(heartbeat::beat, "a heartbeat"));
+		ArbiterSnapshot published = this.snapshot;
+		this.options.heartbeats().forEach((heartbeat) -> contain(() -> heartbeat.beat(published), "a heartbeat"));
 	}
 
 	/**

@@ -1,5 +1,6 @@
 package io.pistil.autoconfigure;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -28,6 +29,7 @@ import io.pistil.arbiter.ArbiterOptions;
 import io.pistil.arbiter.LaunchSettings;
 import io.pistil.arbiter.WorkerLaunchCustomizer;
 import io.pistil.arbiter.WorkerSpec;
+import io.pistil.net.Systemd;
 import io.pistil.process.ProcessControl;
 
 /**
@@ -147,7 +149,9 @@ public final class PistilAutoConfiguration {
 	@Bean
 	@ConditionalOnProperty("NOTIFY_SOCKET")
 	SystemdNotification pistilSystemdNotification(Environment environment, ProcessControl processControl) {
-		return new SystemdNotification(environment.getRequiredProperty("NOTIFY_SOCKET"), processControl.sockets());
+		Duration watchdog = Systemd.watchdogInterval(System.getenv(), ProcessHandle.current().pid()).orElse(null);
+		return new SystemdNotification(environment.getRequiredProperty("NOTIFY_SOCKET"), processControl.sockets(),
+				watchdog);
 	}
 
 	private static String applicationClass(ConfigurableListableBeanFactory beanFactory) {

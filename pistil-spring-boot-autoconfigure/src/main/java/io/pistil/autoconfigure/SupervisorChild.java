@@ -15,10 +15,10 @@ import io.pistil.arbiter.Arbiter;
 import io.pistil.arbiter.ArbiterEvent;
 import io.pistil.arbiter.ArbiterHeartbeat;
 import io.pistil.child.ChildMain;
+import io.pistil.child.ClaimedSlot;
 import io.pistil.child.ParentWatch;
 import io.pistil.contract.ChildArguments;
 import io.pistil.contract.ExitCodes;
-import io.pistil.contract.RunFiles;
 import io.pistil.contract.Scoreboard;
 import io.pistil.contract.SlotState;
 
@@ -43,13 +43,9 @@ public class SupervisorChild {
 	static final String TREE_PATH_PROPERTY = "pistil.tree-path";
 
 	public static void main(String[] args) {
-		ChildArguments arguments = ChildArguments.parse(args);
-		if (!ParentWatch.isParent(arguments.arbiterPid())) {
-			System.err.println("pistil: arbiter " + arguments.arbiterPid() + " is gone; not starting");
-			System.exit(ExitCodes.FAILED);
-		}
-		Scoreboard.Slot slot = Scoreboard.open(RunFiles.scoreboard(arguments.runDirectory())).slot(arguments.slot());
-		slot.begin(ProcessHandle.current().pid());
+		ClaimedSlot claimed = ClaimedSlot.claim(args);
+		ChildArguments arguments = claimed.arguments();
+		Scoreboard.Slot slot = claimed.slot();
 		AtomicReference<Arbiter> arbiter = new AtomicReference<>();
 		ParentWatch.start(arguments.arbiterPid(), () -> {
 			System.err.println(
@@ -73,7 +69,7 @@ public class SupervisorChild {
 			application.setLogStartupInfo(false);
 			application.setAdditionalProfiles(arguments.profiles().toArray(String[]::new));
 			application.addInitializers((context) -> context.getBeanFactory()
-				.registerSingleton("pistilSupervisorHeartbeat", (ArbiterHeartbeat) slot::heartbeat));
+				.registerSingleton("pistilSupervisorHeartbeat", (ArbiterHeartbeat) (snapshot) -> slot.heartbeat()));
 			ConfigurableApplicationContext context = application
 				.run(arguments.applicationArguments().toArray(String[]::new));
 			arbiter.set(context.getBean(Arbiter.class));

@@ -48,13 +48,9 @@ public final class ChildMain {
 	}
 
 	public static void main(String[] args) throws Exception {
-		ChildArguments arguments = ChildArguments.parse(args);
-		if (!ParentWatch.isParent(arguments.arbiterPid())) {
-			System.err.println("pistil: arbiter " + arguments.arbiterPid() + " is gone; not starting");
-			System.exit(ExitCodes.FAILED);
-		}
-		Scoreboard.Slot slot = Scoreboard.open(RunFiles.scoreboard(arguments.runDirectory())).slot(arguments.slot());
-		slot.begin(ProcessHandle.current().pid());
+		ClaimedSlot claimed = ClaimedSlot.claim(args);
+		ChildArguments arguments = claimed.arguments();
+		Scoreboard.Slot slot = claimed.slot();
 		ChildWorkerContext context = new ChildWorkerContext(arguments, slot);
 		AtomicReference<ConfigurableApplicationContext> started = new AtomicReference<>();
 		// TERM and INT end the loop after the current handle(); the JVM's own handling
@@ -112,6 +108,9 @@ public final class ChildMain {
 		// arbiter or a web server.
 		System.setProperty("pistil.enabled", "false");
 		System.setProperty("spring.main.web-application-type", "none");
+		// A full context has no arbiter, so no pistil health contributor: a health group
+		// naming it (readiness) must not stop the worker's start.
+		System.setProperty("management.endpoint.health.validate-group-membership", "false");
 		// Warming up validation, Jackson and friends on a spare thread only steals CPU
 		// from sibling children.
 		System.setProperty("spring.backgroundpreinitializer.ignore", "true");

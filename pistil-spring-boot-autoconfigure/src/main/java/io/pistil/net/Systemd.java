@@ -3,8 +3,10 @@ package io.pistil.net;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 import org.apache.commons.logging.Log;
@@ -22,7 +24,8 @@ public final class Systemd {
 	/**
 	 * systemd's variables: meant for the arbiter only, so its workers never inherit them.
 	 */
-	public static final Set<String> VARIABLES = Set.of("LISTEN_PID", "LISTEN_FDS", "LISTEN_FDNAMES", "NOTIFY_SOCKET");
+	public static final Set<String> VARIABLES = Set.of("LISTEN_PID", "LISTEN_FDS", "LISTEN_FDNAMES", "NOTIFY_SOCKET",
+			"WATCHDOG_USEC", "WATCHDOG_PID");
 
 	/** sd_notify's state once the service has started. */
 	public static final String READY = "READY=1";
@@ -69,6 +72,33 @@ public final class Systemd {
 								+ " from socket activation is no listening stream socket; ignored"));
 		}
 		return activated;
+	}
+
+	/** sd_notify's keep-alive, for a service with {@code WatchdogSec=}. */
+	public static final String WATCHDOG = "WATCHDOG=1";
+
+	/**
+	 * Returns the watchdog interval systemd asks of this process ({@code WatchdogSec=} of
+	 * its service): it must send {@link #WATCHDOG} more often than that.
+	 * @param environment this process's environment
+	 * @param pid this process's pid: with {@code WATCHDOG_PID}, the watchdog is this
+	 * process's only if it names it
+	 * @return the interval, or empty without a watchdog
+	 */
+	public static Optional<Duration> watchdogInterval(Map<String, String> environment, long pid) {
+		String usec = environment.get("WATCHDOG_USEC");
+		String watchdogPid = environment.get("WATCHDOG_PID");
+		if (usec == null || (watchdogPid != null && !watchdogPid.trim().equals(Long.toString(pid)))) {
+			return Optional.empty();
+		}
+		try {
+			long micros = Long.parseLong(usec.trim());
+			return (micros > 0) ? Optional.of(Duration.ofNanos(micros * 1000)) : Optional.empty();
+		}
+		catch (NumberFormatException ex) {
+			logger.warn("pistil: ignoring WATCHDOG_USEC='" + usec + "', which is no number");
+			return Optional.empty();
+		}
 	}
 
 	/**

@@ -10,6 +10,7 @@ import java.util.List;
 
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import io.pistil.process.UnixSignal;
 
@@ -45,7 +46,25 @@ class ReapingIT extends ArbiterTestSupport {
 		assertThat(this.arbiter.remainingWorkers()).isEmpty();
 	}
 
-	/** Without this, the test above would prove nothing. */
+	@Test
+	void whatAWorkerStartedDiesWithItsProcessGroupWhenTheWorkerIsKilled(@TempDir Path pids) throws Exception {
+		List<String> arguments = new ArrayList<>(pool("parents", SubprocessWorker.class, 1));
+		arguments.add("--pistil.workers.parents.args.pids=" + pids);
+		this.arbiter = TestApplication.launch(arguments);
+		this.arbiter.await("a worker and its sleep", READY, () -> this.arbiter.workers("parents").size() == 1
+				&& Files.exists(pids.resolve(Long.toString(this.arbiter.workers("parents").get(1)))));
+		long worker = this.arbiter.workers("parents").get(1);
+		long sleep = Long.parseLong(Files.readString(pids.resolve(Long.toString(worker))));
+		ProcessHandle sleeping = ProcessHandle.of(sleep).orElseThrow();
+
+		ArbiterProcess.signal(worker, UnixSignal.KILL);
+
+		this.arbiter.await("the worker's sleep gone with it", READY, () -> !sleeping.isAlive());
+		this.arbiter.await("a replacement", READY, () -> this.arbiter.workers("parents").size() == 1
+				&& !this.arbiter.workers("parents").containsValue(worker));
+	}
+
+	/** Without this, the first test would prove nothing. */
 	@Test
 	void theWrapperDoesIgnoreSigchld() throws Exception {
 		Process wrapped = new ProcessBuilder("perl", "-e", "$SIG{CHLD} = 'IGNORE'; exec @ARGV or die $!", "sleep", "30")
