@@ -1,5 +1,8 @@
 package io.pistil;
 
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
@@ -139,7 +142,8 @@ class ArchitectureTests {
 	void theChildsMainClassesNamedByTheContractExist() throws Exception {
 		for (String mainClass : new String[] { io.pistil.contract.ChildArguments.WORKER_MAIN_CLASS,
 				io.pistil.contract.ChildArguments.SUPERVISOR_MAIN_CLASS }) {
-			assertThat(Class.forName(mainClass).getMethod("main", String[].class)).isNotNull();
+			Method main = Class.forName(mainClass).getMethod("main", String[].class);
+			assertThat(Modifier.isStatic(main.getModifiers())).as("%s.main is static", mainClass).isTrue();
 		}
 	}
 

@@ -7,19 +7,14 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import com.jayway.jsonpath.DocumentContext;
 import com.jayway.jsonpath.JsonPath;
 
 /**
- * HTTP requests to the web server of an arbiter application started with
- * {@code --server.port=0}, as curl would send them.
+ * HTTP requests to the web server of an arbiter application, as curl would send them.
  */
 public final class ActuatorClient {
-
-	private static final Pattern PORT = Pattern.compile("Tomcat started on port (\\d+)");
 
 	private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
 
@@ -32,15 +27,38 @@ public final class ActuatorClient {
 	}
 
 	/**
-	 * Waits until the application's web server listens and returns a client of it.
+	 * Waits until the application's web server, started on a port of the system's
+	 * choosing, has recorded its port, and returns a client of it.
 	 * @param application the application
 	 * @param timeout how long to wait
 	 * @return the client
 	 */
 	public static ActuatorClient of(ArbiterProcess application, Duration timeout) {
-		Matcher port = PORT.matcher(application.awaitLine((line) -> PORT.matcher(line).find(), timeout));
-		port.find();
-		return new ActuatorClient(URI.create("http://127.0.0.1:" + port.group(1)));
+		return onPort(application.awaitWebPort(timeout));
+	}
+
+	/**
+	 * A client of a web server on a loopback port.
+	 * @param port the port
+	 * @return the client
+	 */
+	public static ActuatorClient onPort(int port) {
+		return new ActuatorClient(URI.create("http://127.0.0.1:" + port));
+	}
+
+	/**
+	 * Whether a GET answers with a status; false while no server listens.
+	 * @param path the path
+	 * @param status the status
+	 * @return whether it does
+	 */
+	public boolean answers(String path, int status) {
+		try {
+			return get(path).statusCode() == status;
+		}
+		catch (UncheckedIOException ex) {
+			return false;
+		}
 	}
 
 	public HttpResponse<String> get(String path) {

@@ -8,9 +8,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -19,15 +20,13 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
 
-import io.pistil.contract.ChildArguments;
+import io.pistil.arbiter.ArbiterEvent;
 import io.pistil.contract.RunFiles;
 import io.pistil.contract.Scoreboard;
 import io.pistil.contract.SlotState;
@@ -36,15 +35,15 @@ import io.pistil.process.UnixSignal;
 
 /**
  * An arbiter application running in a JVM of its own, as a user would run it: the test
- * reads its output, signals it and its workers by pid, and on {@link #close()} kills what
- * it started.
+ * reads the events it records ({@link EventLog}), its workers in procfs and its output,
+ * signals it and its workers by pid, and on {@link #close()} kills what it started.
  */
 public final class ArbiterProcess implements AutoCloseable {
 
-	private static final Pattern SPAWNED = Pattern.compile("worker (\\S+)\\.(\\d+) \\(pid (\\d+)\\) spawned");
+	/** The property that names the file a {@link TestApplication} records events to. */
+	static final String EVENTS_FILE_PROPERTY = "test.events-file";
 
 	/** Spring Boot's line once the application has started, every lifecycle included. */
-	private static final Pattern STARTED = Pattern.compile(" : Started \\S+ in [0-9.]+ seconds");
 
 	private static final ProcessControl processes = ProcessControl.load();
 
@@ -54,9 +53,13 @@ public final class ArbiterProcess implements AutoCloseable {
 
 	private final Thread reader;
 
+	/** Null for an application that records no events, such as the sample's jar. */
+	private final EventLog events;
+
 	private Scoreboard scoreboard;
 
-	private ArbiterProcess(List<String> command) {
+	private ArbiterProcess(List<String> command, EventLog events) {
+		this.events = events;
 		try {
 			ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
 			this.process = builder.start();
@@ -70,16 +73,14 @@ public final class ArbiterProcess implements AutoCloseable {
 	}
 
 	/**
-	 * Starts a main class with this JVM's class path.
+	 * Starts a main class with this JVM's class path, telling it where to record its
+	 * events.
 	 * @param mainClass the application
 	 * @param arguments its arguments
 	 * @return the running application
 	 */
 	public static ArbiterProcess start(Class<?> mainClass, String... arguments) {
-		List<String> command = new ArrayList<>(
-				List.of(java(), "-Xmx256m", "-cp", System.getProperty("java.class.path"), mainClass.getName()));
-		command.addAll(List.of(arguments));
-		return new ArbiterProcess(command);
+		return startUnder(List.of(), mainClass, arguments);
 	}
 
 	/**
@@ -92,14 +93,16 @@ public final class ArbiterProcess implements AutoCloseable {
 	 * @return the running application
 	 */
 	public static ArbiterProcess startUnder(List<String> wrapper, Class<?> mainClass, String... arguments) {
+		EventLog events = new EventLog(temporaryFile());
 		List<String> command = new ArrayList<>(wrapper);
 		command.addAll(List.of(java(), "-Xmx256m", "-cp", System.getProperty("java.class.path"), mainClass.getName()));
 		command.addAll(List.of(arguments));
-		return new ArbiterProcess(command);
+		command.add("--" + EVENTS_FILE_PROPERTY + "=" + events.file());
+		return new ArbiterProcess(command, events);
 	}
 
 	/**
-	 * Starts an executable jar.
+	 * Starts an executable jar, which records no events: read its actuator.
 	 * @param jar the jar
 	 * @param arguments its arguments
 	 * @return the running application
@@ -107,7 +110,16 @@ public final class ArbiterProcess implements AutoCloseable {
 	public static ArbiterProcess startJar(Path jar, String... arguments) {
 		List<String> command = new ArrayList<>(List.of(java(), "-Xmx256m", "-jar", jar.toString()));
 		command.addAll(List.of(arguments));
-		return new ArbiterProcess(command);
+		return new ArbiterProcess(command, null);
+	}
+
+	private static Path temporaryFile() {
+		try {
+			return Files.createTempFile("it-events-", ".jsonl");
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
 	}
 
 	private static String java() {
@@ -140,7 +152,10 @@ public final class ArbiterProcess implements AutoCloseable {
 		return String.join("\n", this.lines);
 	}
 
-	/** Waits for a line and returns it. */
+	/**
+	 * Waits for a line of output and returns it: for tests whose subject is the output
+	 * itself (a thread dump, a boot error, a status report).
+	 */
 	public String awaitLine(Predicate<String> line, Duration timeout) {
 		try {
 			Awaitility.await()
@@ -163,7 +178,7 @@ public final class ArbiterProcess implements AutoCloseable {
 			Awaitility.await().atMost(timeout).pollInterval(Duration.ofMillis(50)).until(condition);
 		}
 		catch (ConditionTimeoutException ex) {
-			throw new AssertionError("Not " + what + " within " + timeout + "; output:\n" + output(), ex);
+			throw new AssertionError("Not " + what + " within " + timeout + diagnostics(), ex);
 		}
 	}
 
@@ -173,17 +188,77 @@ public final class ArbiterProcess implements AutoCloseable {
 	}
 
 	/**
-	 * Waits until every pool has logged that it is ready and the application has started:
-	 * its signal handlers are installed only then, and a signal sent before may find the
-	 * JVM's default (which ends it, or stops it for TTIN).
+	 * Every fact recorded so far, in order: the arbiter's events and its test workers'
+	 * reports.
 	 */
-	public void awaitReady(Duration timeout) {
-		awaitLine((line) -> line.contains("pistil arbiter (pid " + pid() + ") ready"), timeout);
-		// A worker's lines start with its name in brackets.
-		awaitLine((line) -> !line.startsWith("[") && STARTED.matcher(line).find(), timeout);
+	public List<EventLog.Event> events() {
+		if (this.events == null) {
+			throw new IllegalStateException("Application " + pid() + " records no events: read its actuator");
+		}
+		return this.events.read();
 	}
 
-	/** The live workers of a pool, by number, as the arbiter's children show them. */
+	/** The recorded arbiter events of one type, in order. */
+	public List<EventLog.Event> events(Class<? extends ArbiterEvent> type) {
+		return events().stream().filter((event) -> event.is(type)).toList();
+	}
+
+	/**
+	 * Waits for a recorded fact and returns the first one that matches.
+	 * @param what what is awaited, for the failure message
+	 * @param timeout how long at most
+	 * @param fact which fact
+	 * @return the fact
+	 */
+	public EventLog.Event awaitEvent(String what, Duration timeout, Predicate<EventLog.Event> fact) {
+		try {
+			Awaitility.await()
+				.atMost(timeout)
+				.pollInterval(Duration.ofMillis(50))
+				.until(() -> events().stream().anyMatch(fact) || !this.process.isAlive() && drained());
+		}
+		catch (ConditionTimeoutException ex) {
+			throw new AssertionError("Not " + what + " within " + timeout + diagnostics(), ex);
+		}
+		return events().stream()
+			.filter(fact)
+			.findFirst()
+			.orElseThrow(() -> new AssertionError("Not " + what + "; the application exited" + diagnostics()));
+	}
+
+	/** Waits for an arbiter event of a type and returns the first one. */
+	public EventLog.Event awaitEvent(Class<? extends ArbiterEvent> type, Duration timeout) {
+		return awaitEvent("a " + type.getSimpleName() + " event", timeout, (event) -> event.is(type));
+	}
+
+	/** What a failure message shows: the recorded events, if any, and the output. */
+	private String diagnostics() {
+		String events = (this.events != null)
+				? "; events:\n" + events().stream().map(EventLog.Event::toString).collect(Collectors.joining("\n"))
+				: "";
+		return events + "\noutput:\n" + output();
+	}
+
+	/**
+	 * Waits for the arbiter's ArbiterReady event (every pool ready), then for the end of
+	 * the application's start: a TERM or INT before it would fail the start (exit status
+	 * 128 + the signal) rather than stop a started application.
+	 */
+	public void awaitReady(Duration timeout) {
+		awaitEvent(ArbiterEvent.ArbiterReady.class, timeout);
+		awaitEvent("the application started", timeout, (event) -> event.type().equals("ApplicationReady"));
+	}
+
+	/** Waits for the application's web server and returns its port. */
+	public int awaitWebPort(Duration timeout) {
+		return awaitEvent("the web server started", timeout, (event) -> event.type().equals("WebServerStarted")).json()
+			.read("$.port", Integer.class);
+	}
+
+	/**
+	 * The live workers of a pool, by number, as the arbiter's children show them; while a
+	 * replacement runs beside the worker it replaces, under its number, the replacement.
+	 */
 	public Map<Integer, Long> workers(String pool) {
 		return workers(pid(), pool);
 	}
@@ -193,12 +268,16 @@ public final class ArbiterProcess implements AutoCloseable {
 	 */
 	public static Map<Integer, Long> workers(long arbiterPid, String pool) {
 		Map<Integer, Long> workers = new TreeMap<>();
-		ProcessHandle.of(arbiterPid).ifPresent((arbiter) -> arbiter.children().forEach((child) -> {
-			String name = workerName(child);
-			if (name != null && name.startsWith(pool + ".") && child.isAlive()) {
-				workers.put(Integer.parseInt(name.substring(pool.length() + 1)), child.pid());
-			}
-		}));
+		ProcessHandle.of(arbiterPid)
+			.ifPresent((arbiter) -> arbiter.children()
+				.sorted(Comparator.comparing((ProcessHandle child) -> child.info().startInstant().orElse(Instant.MIN))
+					.thenComparingLong(ProcessHandle::pid))
+				.forEach((child) -> {
+					String name = workerName(child);
+					if (name != null && name.startsWith(pool + ".") && child.isAlive()) {
+						workers.put(Integer.parseInt(name.substring(pool.length() + 1)), child.pid());
+					}
+				}));
 		return workers;
 	}
 
@@ -224,13 +303,9 @@ public final class ArbiterProcess implements AutoCloseable {
 		}
 	}
 
-	/** Every worker pid the arbiter has logged as spawned. */
+	/** Every worker pid of the arbiter's WorkerStarted events. */
 	public Set<Long> spawnedPids() {
-		return this.lines.stream()
-			.map(SPAWNED::matcher)
-			.filter(Matcher::find)
-			.map((matcher) -> Long.parseLong(matcher.group(3)))
-			.collect(Collectors.toSet());
+		return events(ArbiterEvent.WorkerStarted.class).stream().map(EventLog.Event::pid).collect(Collectors.toSet());
 	}
 
 	/**
@@ -331,6 +406,14 @@ public final class ArbiterProcess implements AutoCloseable {
 		Set<Long> arbiters = new HashSet<>(Set.of(pid()));
 		workers.forEach((worker) -> arbiters.add(worker.pid()));
 		deleteRunDirectories(arbiters);
+		if (this.events != null) {
+			try {
+				Files.deleteIfExists(this.events.file());
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException(ex);
+			}
+		}
 	}
 
 	/** A killed arbiter (or supervisor) leaves its run directory behind. */

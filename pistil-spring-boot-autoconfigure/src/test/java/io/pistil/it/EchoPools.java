@@ -3,25 +3,26 @@ package io.pistil.it;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.net.Inet4Address;
+import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import java.net.UnixDomainSocketAddress;
 import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-
-import io.pistil.net.ListenAddress;
+import java.util.function.Predicate;
 
 /**
- * Pools of {@link EchoTcpWorker}s: declares them, finds where they listen from their
- * arbiter's log, and talks to them over TCP or a Unix socket.
+ * Pools of {@link EchoTcpWorker}s: declares them, finds where they listen in procfs, and
+ * talks to them over TCP or a Unix socket.
  */
 final class EchoPools {
 
@@ -78,27 +79,41 @@ final class EchoPools {
 	}
 
 	/**
-	 * Waits for the arbiter to log that a pool listens on an address, and returns it.
-	 * @param arbiter the arbiter
+	 * The addresses a pool listens on: the arbiter's listening sockets that a worker of
+	 * the pool holds too (it inherited them), with the ports the system chose.
+	 * @param arbiter the arbiter, ready
 	 * @param pool the pool
-	 * @param start how the address starts: "127.0.0.1:", "[::1]:", "unix:"
-	 * @return the address with the port the system chose
+	 * @return the addresses
 	 */
-	static SocketAddress listeningAddress(ArbiterProcess arbiter, String pool, String start) {
-		Pattern pattern = Pattern
-			.compile("pool " + Pattern.quote(pool) + " listening on (" + Pattern.quote(start) + "\\S*)");
-		Matcher matcher = pattern
-			.matcher(arbiter.awaitLine((candidate) -> pattern.matcher(candidate).find(), Duration.ofSeconds(60)));
-		matcher.find();
-		return ListenAddress.parse(matcher.group(1)).socketAddress();
+	static List<SocketAddress> listeningAddresses(ArbiterProcess arbiter, String pool) {
+		Map<Integer, SocketAddress> owned = Procfs.listening(arbiter.pid());
+		Set<SocketAddress> shared = new HashSet<>();
+		arbiter.workers(pool).values().forEach((worker) -> shared.addAll(Procfs.listening(worker).values()));
+		return owned.values().stream().filter(shared::contains).toList();
 	}
 
+	/** Where a pool listens on IPv4. */
 	static InetSocketAddress tcpAddress(ArbiterProcess arbiter, String pool) {
-		return (InetSocketAddress) listeningAddress(arbiter, pool, "127.0.0.1:");
+		return address(arbiter, pool, InetSocketAddress.class,
+				(address) -> address.getAddress() instanceof Inet4Address);
 	}
 
-	static UnixDomainSocketAddress unixAddress(ArbiterProcess arbiter, String pool) {
-		return (UnixDomainSocketAddress) listeningAddress(arbiter, pool, "unix:");
+	/** Where a pool listens on IPv6. */
+	static InetSocketAddress tcp6Address(ArbiterProcess arbiter, String pool) {
+		return address(arbiter, pool, InetSocketAddress.class,
+				(address) -> address.getAddress() instanceof Inet6Address);
+	}
+
+	private static <A extends SocketAddress> A address(ArbiterProcess arbiter, String pool, Class<A> type,
+			Predicate<A> which) {
+		List<SocketAddress> addresses = listeningAddresses(arbiter, pool);
+		return addresses.stream()
+			.filter(type::isInstance)
+			.map(type::cast)
+			.filter(which)
+			.findFirst()
+			.orElseThrow(() -> new AssertionError("Pool " + pool + " listens on no such address; it listens on "
+					+ addresses + "; output:\n" + arbiter.output()));
 	}
 
 	private static void close(SocketChannel channel) {

@@ -1,5 +1,9 @@
 package io.pistil.it;
 
+import java.nio.file.Path;
+import java.util.Map;
+
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.event.EventListener;
 
 import io.pistil.worker.Worker;
@@ -7,20 +11,27 @@ import io.pistil.worker.WorkerContext;
 import io.pistil.worker.WorkerEvent;
 
 /**
- * Prints the events of its own context, and what a launch customizer put in its
- * environment.
+ * Records the events of its own context, and what a launch customizer put in its
+ * environment, in the test's event log.
  */
 public class EventsWorker implements Worker {
 
+	private final Path events;
+
+	public EventsWorker(@Value("${test.events-file}") String events) {
+		this.events = Path.of(events);
+	}
+
 	@EventListener
 	public void on(WorkerEvent event) {
-		System.out.println("child event: " + event.getClass().getSimpleName() + " " + event.worker().pool() + "."
-				+ event.worker().number());
+		EventLog.append(this.events, "ChildEvent", Map.of("event", event.getClass().getSimpleName(), "pool",
+				event.worker().pool(), "number", event.worker().number(), "pid", event.worker().pid()));
 	}
 
 	@Override
 	public void handle(WorkerContext context) {
-		System.out.println("customized=" + System.getenv("PISTIL_TEST_CUSTOMIZED"));
+		EventLog.append(this.events, "Customized", Map.of("number", context.number(), "pid", context.pid(), "value",
+				String.valueOf(System.getenv("PISTIL_TEST_CUSTOMIZED"))));
 	}
 
 }

@@ -1,35 +1,42 @@
 package io.pistil.it;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.pistil.arbiter.ArbiterEvent.ArbiterStopping;
+import io.pistil.arbiter.ArbiterEvent.WorkerExited;
+import io.pistil.arbiter.ArbiterEvent.WorkerReady;
+import io.pistil.arbiter.ArbiterEvent.WorkerStarted;
+import io.pistil.arbiter.ArbiterEvent.WorkerTimedOut;
+import io.pistil.contract.ExitCodes;
+import io.pistil.it.EventLog.Event;
 import io.pistil.process.UnixSignal;
 
 import static io.pistil.it.ArbiterProcess.pool;
+import static io.pistil.it.EventLog.event;
+import static io.pistil.it.EventLog.fact;
+import static io.pistil.it.EventLog.indexOf;
+import static io.pistil.it.EventLog.lastIndexOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The arbiter's supervision with real processes: an arbiter application in a JVM of its
- * own, real child JVMs, real signals.
+ * What only real processes show of a flat arbiter: a {@code kill -9} noticed and
+ * repaired, a hung JVM's thread dump, a graceful stop that lets a step finish, children's
+ * contexts reading the application's configuration, a real boot failure's message, and
+ * the descriptors a child inherits.
  */
 class SupervisionIT extends ArbiterTestSupport {
 
 	@Test
-	void killedWorkerIsReplacedWithinTwoSeconds() {
-		this.arbiter = start(pool("ticks", TickWorker.class, 3), List.of("--pistil.workers.ticks.pause=200ms"));
+	void killedWorkerIsReplacedAtOnceUnderItsNumber() {
+		this.arbiter = TestApplication.launch(pool("ticks", TickWorker.class, 3));
 		this.arbiter.awaitReady(READY);
 		Map<Integer, Long> before = this.arbiter.workers("ticks");
 		assertThat(before).hasSize(3);
@@ -37,43 +44,46 @@ class SupervisionIT extends ArbiterTestSupport {
 
 		ArbiterProcess.signal(victim, UnixSignal.KILL);
 
-		this.arbiter.await("replaced", Duration.ofSeconds(2), () -> {
-			Map<Integer, Long> now = this.arbiter.workers("ticks");
-			return now.size() == 3 && !now.containsValue(victim);
-		});
-		long replacement = this.arbiter.workers("ticks").get(2);
-		assertThat(this.arbiter.workers("ticks")).containsEntry(1, before.get(1)).containsEntry(3, before.get(3));
-		this.arbiter.awaitLine(
-				(line) -> line.contains("worker ticks.2 (pid " + victim + ") was killed by signal 9 (SIGKILL)"),
-				Duration.ofSeconds(5));
-		this.arbiter.awaitLine((line) -> line.startsWith("[ticks.2 pid " + replacement + "] tick from ticks.2"), READY);
+		Event exit = this.arbiter.awaitEvent("the killed worker's exit", Duration.ofSeconds(5),
+				event(WorkerExited.class, victim));
+		assertThat(exit.exitSignal()).isEqualTo(9);
+		assertThat(exit.cause()).isEqualTo("KILLED");
+		long replacement = this.arbiter
+			.awaitEvent("a replacement spawned", Duration.ofSeconds(5),
+					(event) -> event.is(WorkerStarted.class) && !before.containsValue(event.pid()))
+			.pid();
+		this.arbiter.awaitEvent("the replacement ready", READY, event(WorkerReady.class, replacement));
+		assertThat(this.arbiter.workers("ticks")).containsExactly(Map.entry(1, before.get(1)),
+				Map.entry(2, replacement), Map.entry(3, before.get(3)));
 	}
 
+	/**
+	 * The thread dump is output, and its point: it reaches the arbiter's output with the
+	 * hung worker's prefix, and shows where the worker hangs.
+	 */
 	@Test
 	void hungWorkerPrintsItsThreadDumpThenIsKilledAndReplaced() {
-		this.arbiter = start(pool("stuck", HangingWorker.class, 1), List.of("--pistil.workers.stuck.timeout=2s"));
+		List<String> arguments = new ArrayList<>(pool("stuck", HangingWorker.class, 1));
+		arguments.add("--pistil.workers.stuck.timeout=2s");
+		this.arbiter = TestApplication.launch(arguments);
 		this.arbiter.awaitReady(READY);
 		long hung = this.arbiter.workers("stuck").get(1);
 		String prefix = "[stuck.1 pid " + hung + "] ";
 
-		String silent = this.arbiter.awaitLine(
-				(line) -> line.contains("worker stuck.1 (pid " + hung + ") has been silent"), Duration.ofSeconds(20));
-		String dump = this.arbiter.awaitLine((line) -> line.startsWith(prefix + "Full thread dump"),
-				Duration.ofSeconds(10));
-		String frame = this.arbiter.awaitLine(
+		Event timedOut = this.arbiter.awaitEvent("the timeout", Duration.ofSeconds(20),
+				event(WorkerTimedOut.class, hung));
+
+		assertThat(timedOut.longValue("silence")).isGreaterThanOrEqualTo(2000);
+		this.arbiter.awaitLine((line) -> line.startsWith(prefix + "Full thread dump"), Duration.ofSeconds(10));
+		this.arbiter.awaitLine(
 				(line) -> line.startsWith(prefix) && line.contains("at io.pistil.it.HangingWorker.handle"),
 				Duration.ofSeconds(10));
-		String killed = this.arbiter.awaitLine(
-				(line) -> line.contains("worker stuck.1 (pid " + hung + ") killed (SIGKILL) after its timeout"),
-				Duration.ofSeconds(10));
-		List<String> lines = this.arbiter.lines();
-		assertThat(lines.indexOf(silent)).isLessThan(lines.indexOf(dump));
-		assertThat(lines.indexOf(dump)).isLessThan(lines.indexOf(frame));
-		assertThat(lines.indexOf(frame)).isLessThan(lines.indexOf(killed));
-		this.arbiter.await("replaced", Duration.ofSeconds(5), () -> {
-			Long now = this.arbiter.workers("stuck").get(1);
-			return now != null && now != hung;
-		});
+		Event exit = this.arbiter.awaitEvent("the hung worker's exit", Duration.ofSeconds(10),
+				event(WorkerExited.class, hung));
+		assertThat(exit.exitSignal()).isEqualTo(9);
+		assertThat(exit.cause()).isEqualTo("TIMEOUT");
+		this.arbiter.awaitEvent("a replacement", Duration.ofSeconds(10),
+				(event) -> event.is(WorkerStarted.class) && event.number() == 1 && event.pid() != hung);
 	}
 
 	@Test
@@ -81,20 +91,28 @@ class SupervisionIT extends ArbiterTestSupport {
 		List<String> arguments = new ArrayList<>(pool("ticks", TickWorker.class, 2));
 		arguments.addAll(pool("slow", SlowStepWorker.class, 1));
 		arguments.add("--pistil.graceful-timeout=5s");
-		this.arbiter = start(arguments, List.of());
+		this.arbiter = TestApplication.launch(arguments);
 		this.arbiter.awaitReady(READY);
 		long slow = this.arbiter.workers("slow").get(1);
 		Collection<Long> workers = new ArrayList<>(this.arbiter.workers("ticks").values());
 		workers.add(slow);
-		int stepsStarted = count("step started in pid " + slow);
-		this.arbiter.await("a step started", Duration.ofSeconds(10),
-				() -> count("step started in pid " + slow) > stepsStarted);
+		int stepsBefore = (int) this.arbiter.events().stream().filter(fact("StepStarted", slow)).count();
+		this.arbiter.await("a step begun", Duration.ofSeconds(10),
+				() -> this.arbiter.events().stream().filter(fact("StepStarted", slow)).count() > stepsBefore);
 
 		this.arbiter.signal(UnixSignal.TERM);
 
 		assertThat(this.arbiter.awaitExit(Duration.ofSeconds(5 + 2))).isZero();
-		assertThat(this.arbiter.output()).contains("step finished in pid " + slow)
-			.contains("worker slow.1 (pid " + slow + ") exited with code 0");
+		List<Event> events = this.arbiter.events();
+		int stopping = indexOf(events, event(ArbiterStopping.class));
+		int exit = indexOf(events, event(WorkerExited.class, slow));
+		assertThat(lastIndexOf(events, fact("StepStarted", slow))).as("a step in progress at the TERM")
+			.isLessThan(stopping);
+		assertThat(lastIndexOf(events, fact("StepFinished", slow))).as("finished before the worker exited")
+			.isBetween(stopping, exit);
+		assertThat(events.get(exit).exitCode()).isZero();
+		assertThat(events.stream().filter(event(WorkerExited.class)).map(Event::pid))
+			.containsExactlyInAnyOrderElementsOf(workers);
 		assertThat(workers).noneMatch((pid) -> ProcessHandle.of(pid).isPresent());
 		assertThat(this.arbiter.remainingWorkers()).isEmpty();
 	}
@@ -105,58 +123,51 @@ class SupervisionIT extends ArbiterTestSupport {
 		arguments.addAll(pool("full", EnvironmentWorker.class, 1));
 		arguments.addAll(List.of("--pistil.workers.full.context=full", "--pistil.workers.slim.args.colour=blue",
 				"--spring.profiles.active=itprofile"));
-		this.arbiter = start(arguments, List.of());
+		this.arbiter = TestApplication.launch(arguments);
 		this.arbiter.awaitReady(READY);
 
-		String slim = this.arbiter.awaitLine((line) -> line.startsWith("[slim.1 pid ") && line.contains("greeting="),
-				READY);
-		String full = this.arbiter.awaitLine((line) -> line.startsWith("[full.1 pid ") && line.contains("greeting="),
-				READY);
-		assertThat(slim).contains("greeting=hello from the itprofile profile").contains("args={colour=blue}");
-		assertThat(full).contains("greeting=hello from the itprofile profile");
-		assertThat(beanCount(full)).isGreaterThan(beanCount(slim) + 20);
+		Event slim = this.arbiter.awaitEvent("the slim worker's report", READY,
+				fact("Environment", this.arbiter.workers("slim").get(1)));
+		Event full = this.arbiter.awaitEvent("the full worker's report", READY,
+				fact("Environment", this.arbiter.workers("full").get(1)));
+
+		assertThat(slim.string("greeting")).isEqualTo("hello from the itprofile profile");
+		assertThat(slim.json().read("$.args", Map.class)).isEqualTo(Map.of("colour", "blue"));
+		assertThat(full.string("greeting")).isEqualTo("hello from the itprofile profile");
+		assertThat(full.longValue("beans")).isGreaterThan(slim.longValue("beans") + 20);
 	}
 
-	private static int beanCount(String line) {
-		Matcher matcher = Pattern.compile("beans=(\\d+)").matcher(line);
-		assertThat(matcher.find()).isTrue();
-		return Integer.parseInt(matcher.group(1));
-	}
-
-	@Test
-	void killedArbiterLeavesNoWorkerBehind() throws InterruptedException {
-		this.arbiter = start(pool("ticks", TickWorker.class, 2), List.of());
-		this.arbiter.awaitReady(READY);
-		assertThat(this.arbiter.remainingWorkers()).hasSize(2);
-
-		this.arbiter.signal(UnixSignal.KILL);
-
-		this.arbiter.awaitExit(Duration.ofSeconds(5));
-		this.arbiter.await("every worker gone", Duration.ofSeconds(3), () -> this.arbiter.remainingWorkers().isEmpty());
-	}
-
+	/**
+	 * The failure message is the feature: the worker's own exception reaches the
+	 * arbiter's failure report (its own lines, not only the worker's prefixed ones).
+	 */
 	@Test
 	void workerWhoseContextCannotStartFailsTheApplicationStartWithItsException() throws InterruptedException {
-		this.arbiter = start(pool("broken", BrokenWorker.class, 2), List.of());
+		this.arbiter = TestApplication.launch(pool("broken", BrokenWorker.class, 2));
 
 		assertThat(this.arbiter.awaitExit(READY)).isNotZero();
-		assertThat(this.arbiter.output()).contains("APPLICATION FAILED TO START")
-			.containsPattern("Worker broken\\.\\d \\(pid \\d+\\) failed to start \\(exited with code 3\\)")
-			.contains("java.lang.IllegalStateException: database unreachable at startup");
+		assertThat(this.arbiter.lines()).filteredOn((line) -> !line.startsWith("["))
+			.anyMatch((line) -> line.contains("java.lang.IllegalStateException: database unreachable at startup"));
 		assertThat(this.arbiter.spawnedPids()).hasSize(2);
+		assertThat(this.arbiter.events(WorkerExited.class)).anySatisfy((exit) -> {
+			assertThat(exit.exitCode()).isEqualTo(ExitCodes.BOOT_ERROR);
+			assertThat(exit.cause()).isEqualTo("BOOT_FAILURE");
+		});
 		assertThat(this.arbiter.remainingWorkers()).isEmpty();
 	}
 
 	@Test
-	void childHoldsNoDescriptorOfTheArbiterBeyondItsStandardStreams(@TempDir Path directory) throws IOException {
+	void childHoldsNoDescriptorOfTheArbiterBeyondItsStandardStreams(@TempDir Path directory) {
 		Path canary = directory.resolve("canary");
-		this.arbiter = start(pool("ticks", TickWorker.class, 1), List.of("--test.canary-file=" + canary));
+		List<String> arguments = new ArrayList<>(pool("ticks", TickWorker.class, 1));
+		arguments.add("--test.canary-file=" + canary);
+		this.arbiter = TestApplication.launch(arguments);
 		this.arbiter.awaitReady(READY);
-		Map<Integer, String> arbiterFds = descriptors(this.arbiter.pid());
+		Map<Integer, String> arbiterFds = Procfs.descriptors(this.arbiter.pid());
 		assertThat(arbiterFds).containsValue(canary.toString());
 		assertThat(arbiterFds.values()).anyMatch((target) -> target.startsWith("socket:["));
 
-		Map<Integer, String> childFds = descriptors(this.arbiter.workers("ticks").get(1));
+		Map<Integer, String> childFds = Procfs.descriptors(this.arbiter.workers("ticks").get(1));
 
 		assertThat(childFds.get(0)).isEqualTo("/dev/null");
 		assertThat(childFds.get(1)).startsWith("pipe:[");
@@ -170,28 +181,6 @@ class SupervisionIT extends ArbiterTestSupport {
 				}
 			}
 		});
-	}
-
-	private static Map<Integer, String> descriptors(long pid) throws IOException {
-		Map<Integer, String> descriptors = new TreeMap<>();
-		try (Stream<Path> fds = Files.list(Path.of("/proc", Long.toString(pid), "fd"))) {
-			for (Path fd : fds.toList()) {
-				try {
-					descriptors.put(Integer.parseInt(fd.getFileName().toString()),
-							Files.readSymbolicLink(fd).toString());
-				}
-				catch (IOException ex) {
-					// Closed while we looked.
-				}
-			}
-		}
-		return descriptors;
-	}
-
-	private static ArbiterProcess start(List<String> pools, List<String> more) {
-		List<String> arguments = new ArrayList<>(pools);
-		arguments.addAll(more);
-		return TestApplication.launch(arguments);
 	}
 
 }

@@ -1,27 +1,27 @@
 package io.pistil.it;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
+import io.pistil.arbiter.ArbiterEvent.WorkerExited;
+import io.pistil.arbiter.ArbiterEvent.WorkerStarted;
+import io.pistil.contract.ExitCodes;
+import io.pistil.it.EventLog.Event;
 import io.pistil.process.UnixSignal;
 
 import static io.pistil.it.ArbiterProcess.pool;
+import static io.pistil.it.EventLog.event;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Supervision trees, restart types, strategies, restart intensity and backoff, with real
- * processes.
+ * Supervision trees across JVMs: a supervisor child and its subtree replaced, a whole
+ * tree gone after {@code kill -9} of its top arbiter, a stop depth first, and a subtree
+ * that gives up escalating to its parent. Restart types, strategies, intensity and
+ * backoff are the arbiter's decisions, which its unit tests drive.
  */
 class SupervisionTreeIT extends ArbiterTestSupport {
 
@@ -75,108 +75,23 @@ class SupervisionTreeIT extends ArbiterTestSupport {
 		this.arbiter.awaitReady(READY);
 		long supervisor = this.arbiter.workers("tree").get(1);
 		List<Long> leaves = List.copyOf(ArbiterProcess.workers(supervisor, "leaves").values());
+		List<Long> tree = new ArrayList<>(leaves);
+		tree.add(supervisor);
 
-		this.arbiter.signal(UnixSignal.TERM);
+		try (ExitOrder exits = new ExitOrder(tree)) {
+			this.arbiter.signal(UnixSignal.TERM);
 
-		assertThat(this.arbiter.awaitExit(Duration.ofSeconds(30))).isZero();
-		List<String> lines = this.arbiter.lines();
-		int supervisorExit = indexOf(lines, "worker tree.1 (pid " + supervisor + ") exited with code 0");
-		assertThat(supervisorExit).isPositive();
-		for (long leaf : leaves) {
-			assertThat(indexOf(lines, "(pid " + leaf + ") exited with code 0")).as("leaf %d stopped first", leaf)
-				.isPositive()
-				.isLessThan(supervisorExit);
+			assertThat(this.arbiter.awaitExit(Duration.ofSeconds(30))).isZero();
+			this.arbiter.await("the tree gone", Duration.ofSeconds(5), exits::allEnded);
+			for (long leaf : leaves) {
+				assertThat(exits.endedInPass(leaf)).as("leaf %d ended before its supervisor", leaf)
+					.isLessThan(exits.endedInPass(supervisor));
+			}
 		}
+		assertThat(this.arbiter.events(WorkerExited.class)).filteredOn((exit) -> exit.pid() == supervisor)
+			.singleElement()
+			.satisfies((exit) -> assertThat(exit.exitCode()).isZero());
 		assertThat(this.arbiter.remainingWorkers()).isEmpty();
-	}
-
-	@Test
-	void oneForAllRestartsEverySiblingOfACrashedWorker(@TempDir Path directory) throws IOException {
-		Map<String, Long> before = startThreePoolsAndKillTheSecond(directory, "one-for-all");
-
-		this.arbiter.await("every pool restarted", READY, () -> replaced("first", before.get("first"))
-				&& replaced("second", before.get("second")) && replaced("third", before.get("third")));
-	}
-
-	@Test
-	void restForOneRestartsThePoolsDeclaredAfterTheCrashedOne(@TempDir Path directory) throws IOException {
-		Map<String, Long> before = startThreePoolsAndKillTheSecond(directory, "rest-for-one");
-
-		this.arbiter.await("second and third restarted", READY,
-				() -> replaced("second", before.get("second")) && replaced("third", before.get("third")));
-		assertThat(this.arbiter.workers("first")).containsEntry(1, before.get("first"));
-		assertThat(this.arbiter.output()).doesNotContain("restarting the workers of pool first");
-	}
-
-	/**
-	 * Runs three pools declared in this order in a configuration file (command-line
-	 * properties have no order), kills the worker of the second, and returns each pool's
-	 * worker pid before that.
-	 */
-	private Map<String, Long> startThreePoolsAndKillTheSecond(Path directory, String strategy) throws IOException {
-		List<String> yaml = new ArrayList<>(List.of("pistil:", "  strategy: " + strategy, "  workers:"));
-		for (String name : List.of("first", "second", "third")) {
-			yaml.addAll(List.of("    " + name + ":", "      worker-class: " + TickWorker.class.getName(),
-					"      pause: 1s", "      jvm-options: [-Xmx64m, -XX:+UseSerialGC, -XX:TieredStopAtLevel=1]"));
-		}
-		Path config = directory.resolve("three-pools.yml");
-		Files.write(config, yaml);
-		this.arbiter = TestApplication.launch(List.of("--spring.config.additional-location=file:" + config));
-		this.arbiter.awaitReady(READY);
-		Map<String, Long> pids = new LinkedHashMap<>();
-		List.of("first", "second", "third").forEach((name) -> pids.put(name, this.arbiter.workers(name).get(1)));
-		ArbiterProcess.signal(pids.get("second"), UnixSignal.KILL);
-		return pids;
-	}
-
-	@Test
-	void restartTypesDecideWhichEndsAreRestarted() {
-		List<String> arguments = new ArrayList<>();
-		arguments.addAll(quitting("permanent-normal", "permanent", 0));
-		arguments.addAll(quitting("transient-normal", "transient", 0));
-		arguments.addAll(quitting("transient-crash", "transient", 1));
-		arguments.addAll(quitting("temporary-crash", "temporary", 1));
-		this.arbiter = TestApplication.launch(arguments);
-
-		this.arbiter.await("both restarted pools restarted", READY,
-				() -> count("quitting: permanent-normal") >= 2 && count("quitting: transient-crash") >= 2);
-		this.arbiter.awaitLine(
-				(line) -> line.contains("worker transient-normal.1") && line.contains("not restarted (TRANSIENT)"),
-				READY);
-		this.arbiter.awaitLine(
-				(line) -> line.contains("worker temporary-crash.1") && line.contains("not restarted (TEMPORARY)"),
-				READY);
-		assertThat(count("quitting: transient-normal")).isEqualTo(1);
-		assertThat(count("quitting: temporary-crash")).isEqualTo(1);
-		assertThat(this.arbiter.output()).contains("pool transient-normal resized from 1 to 0")
-			.contains("pool temporary-crash resized from 1 to 0");
-	}
-
-	@Test
-	void crashLoopBacksOffThenGivesUpWhileTheArbiterStaysIdle() throws IOException {
-		List<String> arguments = new ArrayList<>(pool("crashy", CrashingWorker.class, 1));
-		arguments.addAll(List.of("--pistil.workers.crashy.max-restarts=5", "--pistil.workers.crashy.period=5m",
-				"--pistil.workers.crashy.backoff-min=1s", "--pistil.workers.crashy.backoff-max=10s"));
-		this.arbiter = TestApplication.launch(arguments);
-		this.arbiter.awaitLine((line) -> line.contains("worker crashy.1") && line.contains("restarting it"), READY);
-		long cpuBefore = cpuTicks(this.arbiter.pid());
-		long wallBefore = System.nanoTime();
-
-		this.arbiter.awaitLine((line) -> line.contains("pool crashy gave up"), READY);
-
-		double seconds = (System.nanoTime() - wallBefore) / 1e9;
-		double cpuSeconds = (cpuTicks(this.arbiter.pid()) - cpuBefore) / 100.0;
-		assertThat(cpuSeconds / seconds).as("arbiter CPU share over %.1f s", seconds).isLessThan(0.05);
-		List<Double> delays = new ArrayList<>();
-		Matcher matcher = Pattern.compile("restarting it in ([0-9.]+)s").matcher(this.arbiter.output());
-		while (matcher.find()) {
-			delays.add(Double.parseDouble(matcher.group(1)));
-		}
-		assertThat(delays).as("the first restart is immediate, the next four back off").hasSize(4).isSorted();
-		assertThat(delays.get(3)).isGreaterThan(delays.get(0));
-		assertThat(this.arbiter.spawnedPids()).as("the first spawn and five restarts").hasSize(6);
-		this.arbiter.await("no worker left", Duration.ofSeconds(10), () -> this.arbiter.workers("crashy").isEmpty());
-		assertThat(this.arbiter.isAlive()).isTrue();
 	}
 
 	@Test
@@ -196,17 +111,17 @@ class SupervisionTreeIT extends ArbiterTestSupport {
 		long solo = this.arbiter.workers("solo").get(1);
 		long supervisor = this.arbiter.workers("tree").get(1);
 
-		this.arbiter.awaitLine((line) -> line.contains("pool crashy gave up"), READY);
+		Event escalation = this.arbiter.awaitEvent("the supervisor's exit", READY,
+				event(WorkerExited.class, supervisor));
 
-		this.arbiter.awaitLine((line) -> line.contains("worker tree.1 (pid " + supervisor + ") exited with code 4"),
-				READY);
-		this.arbiter.await("the supervisor and, one for all, its sibling restarted", READY,
-				() -> replaced("tree", supervisor) && replaced("solo", solo));
-	}
-
-	private boolean replaced(String pool, long pid) {
-		Long now = this.arbiter.workers(pool).get(1);
-		return now != null && now != pid;
+		assertThat(escalation.exitCode()).isEqualTo(ExitCodes.ESCALATED);
+		this.arbiter.awaitEvent("a new supervisor", READY,
+				(event) -> event.is(WorkerStarted.class) && event.pool().equals("tree") && event.pid() != supervisor);
+		Event soloExit = this.arbiter.awaitEvent("its sibling's stop, one for all", READY,
+				event(WorkerExited.class, solo));
+		assertThat(soloExit.cause()).isEqualTo("REQUESTED");
+		this.arbiter.awaitEvent("a new sibling", READY,
+				(event) -> event.is(WorkerStarted.class) && event.pool().equals("solo") && event.pid() != solo);
 	}
 
 	private static List<String> tree() {
@@ -215,21 +130,6 @@ class SupervisionTreeIT extends ArbiterTestSupport {
 		arguments.addAll(pool("tree.children.leaves", TickWorker.class, 2));
 		arguments.addAll(pool("solo", TickWorker.class, 1));
 		return arguments;
-	}
-
-	private static List<String> quitting(String name, String restart, int exitCode) {
-		List<String> arguments = new ArrayList<>(pool(name, QuittingWorker.class, 1));
-		arguments.addAll(List.of("--pistil.workers." + name + ".restart=" + restart,
-				"--pistil.workers." + name + ".args.exit-code=" + exitCode,
-				"--pistil.workers." + name + ".backoff-min=100ms"));
-		return arguments;
-	}
-
-	/** utime + stime of a process, in clock ticks (USER_HZ, 100 on Linux). */
-	private static long cpuTicks(long pid) throws IOException {
-		String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-		String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-		return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
 	}
 
 }

@@ -27,8 +27,9 @@ class SystemdWatchdogIT extends ArbiterTestSupport {
 					List.of("env", "NOTIFY_SOCKET=" + systemd.path(), "WATCHDOG_USEC=1000000"), TestApplication.class,
 					pool("ticks", TickWorker.class, 2).toArray(String[]::new));
 			List<String> heard = new ArrayList<>();
-			awaitDatagram(systemd, heard, "READY=1"::equals);
-			awaitDatagram(systemd, heard, "STATUS=pistil RUNNING: ticks 2/2"::equals);
+			// The loop's status and the application's readiness come from two threads, in
+			// either order.
+			awaitDatagram(systemd, heard, "READY=1"::equals, "STATUS=pistil RUNNING: ticks 2/2"::equals);
 			int keepAlives = (int) heard.stream().filter("WATCHDOG=1"::equals).count();
 			for (int more = 0; more < 3; more++) {
 				awaitDatagram(systemd, heard, "WATCHDOG=1"::equals);
@@ -48,14 +49,20 @@ class SystemdWatchdogIT extends ArbiterTestSupport {
 		}
 	}
 
-	/** Receives until a datagram matches, keeping every one; fails after 90 s without. */
-	private static void awaitDatagram(NotifySocket systemd, List<String> heard, Predicate<String> wanted) {
+	/**
+	 * Receives until each of the wanted datagrams has come, in any order, keeping every
+	 * one; fails after 90 s without.
+	 */
+	@SafeVarargs
+	private static void awaitDatagram(NotifySocket systemd, List<String> heard, Predicate<String>... wanted) {
+		List<Predicate<String>> missing = new ArrayList<>(List.of(wanted));
 		long deadline = System.nanoTime() + READY.toNanos();
 		while (System.nanoTime() < deadline) {
 			String message = systemd.receive(Duration.ofSeconds(5));
 			if (message != null) {
 				heard.add(message);
-				if (wanted.test(message)) {
+				missing.stream().filter((predicate) -> predicate.test(message)).findFirst().ifPresent(missing::remove);
+				if (missing.isEmpty()) {
 					return;
 				}
 			}

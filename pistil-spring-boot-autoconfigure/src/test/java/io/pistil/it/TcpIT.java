@@ -6,31 +6,40 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.SocketAddress;
+import java.net.UnixDomainSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.pistil.arbiter.ArbiterEvent.Reloading;
+import io.pistil.arbiter.ArbiterEvent.WorkerExited;
+import io.pistil.arbiter.ArbiterEvent.WorkerReady;
 import io.pistil.it.EchoPools.Reply;
+import io.pistil.it.EventLog.Event;
 import io.pistil.process.UnixSignal;
 
 import static io.pistil.it.EchoPools.ask;
 import static io.pistil.it.EchoPools.tcpPool;
+import static io.pistil.it.EventLog.event;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * Tcp pools with real processes and sockets on loopback: the workers of a pool share the
- * arbiter's sockets over IPv4, IPv6 and Unix sockets, keep them across reloads, survive
- * failing connections, and are recycled by their memory.
+ * arbiter's sockets over IPv4, IPv6 and Unix sockets (or, with reuse-port, bind their
+ * own), keep them across reloads, survive failing connections, and are recycled by their
+ * memory.
  */
 class TcpIT extends ArbiterTestSupport {
 
@@ -46,8 +55,8 @@ class TcpIT extends ArbiterTestSupport {
 		// Each worker serves one connection at a time: two at once go to both.
 		List<TcpLoad.Outcome> outcomes = TcpLoad.start(EchoPools.tcpAddress(this.arbiter, "echo"), 2, 1, READY)
 			.finish();
-		Reply ipv6 = ask(EchoPools.listeningAddress(this.arbiter, "echo", "[::1]:"), "over IPv6");
-		Reply unix = ask(EchoPools.unixAddress(this.arbiter, "echo"), "over a Unix socket");
+		Reply ipv6 = ask(EchoPools.tcp6Address(this.arbiter, "echo"), "over IPv6");
+		Reply unix = ask(UnixDomainSocketAddress.of(directory.resolve("echo.sock")), "over a Unix socket");
 
 		assertThat(outcomes).allMatch(TcpLoad.Outcome::complete);
 		assertThat(outcomes).extracting(TcpLoad.Outcome::pid)
@@ -65,7 +74,8 @@ class TcpIT extends ArbiterTestSupport {
 		Path file = directory.resolve("echo.sock");
 		this.arbiter = TestApplication.launch(tcpPool("echo", 1, "unix:" + file));
 		this.arbiter.awaitReady(READY);
-		SocketAddress address = EchoPools.unixAddress(this.arbiter, "echo");
+		SocketAddress address = UnixDomainSocketAddress.of(file);
+		assertThat(EchoPools.listeningAddresses(this.arbiter, "echo")).containsExactly(address);
 		long before = ask(address, "before").pid();
 		AtomicBoolean everMissing = new AtomicBoolean();
 		AtomicBoolean sampling = new AtomicBoolean(true);
@@ -80,9 +90,7 @@ class TcpIT extends ArbiterTestSupport {
 		this.arbiter.signal(UnixSignal.HUP);
 
 		try {
-			this.arbiter.awaitLine((line) -> line.contains("pool echo reloaded"), READY);
-			this.arbiter.await("the old worker gone", Duration.ofSeconds(10),
-					() -> !this.arbiter.workers("echo").containsValue(before));
+			this.arbiter.awaitEvent("the old worker's exit", READY, event(WorkerExited.class, before));
 		}
 		finally {
 			sampling.set(false);
@@ -91,7 +99,7 @@ class TcpIT extends ArbiterTestSupport {
 		assertThat(everMissing).isFalse();
 		Reply after = ask(address, "after");
 		assertThat(after.pid()).isNotEqualTo(before);
-		assertThat(this.arbiter.workers("echo")).containsOnly(Map.entry(2, after.pid()));
+		assertThat(this.arbiter.workers("echo").values()).containsExactly(after.pid());
 		assertThat(after.echo()).isEqualTo("echo after");
 
 		this.arbiter.signal(UnixSignal.TERM);
@@ -117,26 +125,39 @@ class TcpIT extends ArbiterTestSupport {
 
 		this.arbiter.signal(UnixSignal.HUP);
 
-		this.arbiter.awaitLine((line) -> line.contains("pool echo reloaded"), READY);
-		this.arbiter.await("the old worker gone", Duration.ofSeconds(10),
-				() -> !this.arbiter.workers("echo").containsValue(before));
-		Reply after = ask(EchoPools.unixAddress(this.arbiter, "echo"), "after");
+		this.arbiter.awaitEvent(Reloading.class, READY);
+		this.arbiter.await("the arbiter listening on the new address", Duration.ofSeconds(10),
+				() -> Procfs.listening(this.arbiter.pid()).containsValue(UnixDomainSocketAddress.of(file)));
+		this.arbiter.awaitEvent("the old worker's exit", READY, event(WorkerExited.class, before));
+		Reply after = ask(UnixDomainSocketAddress.of(file), "after");
 		assertThat(after.pid()).isNotEqualTo(before);
 		assertThat(after.echo()).isEqualTo("echo after");
+		this.arbiter.await("the dropped address closed", Duration.ofSeconds(10),
+				() -> !Procfs.listening(this.arbiter.pid()).containsValue(dropped));
 		assertThatExceptionOfType(ConnectException.class).isThrownBy(() -> ask(dropped, "nobody listens"));
 	}
 
+	/**
+	 * The failure message is the feature: it names the address and the property. The
+	 * arbiter binds before it spawns, so no worker ever runs.
+	 */
 	@Test
 	void bindingAnAddressInUseFailsTheStartNamingTheAddress() throws Exception {
 		try (ServerSocket taken = new ServerSocket(0, 16, InetAddress.getLoopbackAddress())) {
 			String address = "127.0.0.1:" + taken.getLocalPort();
 			this.arbiter = TestApplication.launch(tcpPool("echo", 2, "127.0.0.1:0", address));
+			Set<Long> children = new HashSet<>();
+			Awaitility.await("the application's end").atMost(READY).pollInterval(Duration.ofMillis(20)).until(() -> {
+				ProcessHandle.of(this.arbiter.pid())
+					.ifPresent((arbiter) -> arbiter.children().forEach((child) -> children.add(child.pid())));
+				return !this.arbiter.isAlive();
+			});
 
 			assertThat(this.arbiter.awaitExit(READY)).isNotZero();
 			assertThat(this.arbiter.output())
 				.contains("Pool 'echo' cannot listen on " + address + ": Address already in use (EADDRINUSE).")
-				.contains("Stop the process that listens on " + address + ", or change pistil.workers.echo.listen.")
-				.doesNotContain("spawned");
+				.contains("Stop the process that listens on " + address + ", or change pistil.workers.echo.listen.");
+			assertThat(children).as("children of the arbiter while it ran").isEmpty();
 		}
 	}
 
@@ -152,12 +173,13 @@ class TcpIT extends ArbiterTestSupport {
 
 		assertThat(failed.pid()).as("closed before any reply").isZero();
 		assertThat(next).isEqualTo(new Reply(worker, "echo next"));
+		// The failure reaches the log with the worker's prefix and the exception.
 		this.arbiter.awaitLine(
-				(line) -> line.startsWith("[echo.1 pid " + worker + "]") && line.contains("connection from /127.0.0.1:")
-						&& line.contains("failed and is closed (1 failed so far)"),
+				(line) -> line.startsWith("[echo.1 pid " + worker + "]")
+						&& line.contains("java.lang.IllegalStateException: asked to fail by /127.0.0.1:"),
 				Duration.ofSeconds(10));
-		assertThat(this.arbiter.output()).contains("java.lang.IllegalStateException: asked to fail by /127.0.0.1:");
 		assertThat(this.arbiter.workers("echo")).containsValue(worker);
+		assertThat(this.arbiter.events(WorkerExited.class)).isEmpty();
 	}
 
 	@Test
@@ -193,15 +215,23 @@ class TcpIT extends ArbiterTestSupport {
 			pids.add(ask(address, "request " + i).pid());
 		}
 
-		assertThat(pids).containsExactlyInAnyOrderElementsOf(this.arbiter.workers("echo").values());
-		assertThat(this.arbiter.output()).doesNotContain("pool echo listening on");
+		Collection<Long> workers = this.arbiter.workers("echo").values();
+		assertThat(pids).containsExactlyInAnyOrderElementsOf(workers);
+		assertThat(Procfs.listening(this.arbiter.pid())).as("the arbiter's listening sockets").isEmpty();
+		Set<String> sockets = new HashSet<>();
+		for (long worker : workers) {
+			Map<Integer, SocketAddress> listening = Procfs.listening(worker);
+			assertThat(listening).as("worker %d", worker).containsValue(address);
+			listening.keySet().forEach((fd) -> sockets.add(Procfs.descriptors(worker).get(fd)));
+		}
+		assertThat(sockets).as("a socket of its own in each worker").hasSize(workers.size());
 	}
 
 	@Test
 	void aWorkerPastItsMaxMemoryIsReplacedOnceItsReplacementIsReady() throws Exception {
 		List<String> arguments = new ArrayList<>(tcpPool("echo", 1, "127.0.0.1:0"));
 		arguments.addAll(List.of("--pistil.workers.echo.jvm-options=-Xmx512m,-XX:+UseSerialGC,-XX:TieredStopAtLevel=1",
-				"--pistil.workers.echo.max-memory=300MB", "--test.print-events=true"));
+				"--pistil.workers.echo.max-memory=300MB"));
 		this.arbiter = TestApplication.launch(arguments);
 		this.arbiter.awaitReady(READY);
 		InetSocketAddress address = EchoPools.tcpAddress(this.arbiter, "echo");
@@ -209,20 +239,17 @@ class TcpIT extends ArbiterTestSupport {
 
 		assertThat(ask(address, "grow 300").pid()).isEqualTo(old);
 
-		String recycling = this.arbiter.awaitLine(
-				(line) -> line.contains("worker echo.1 (pid " + old + ") uses ")
-						&& line.contains("past its max-memory of 300 MB: recycling it once its replacement is ready"),
-				READY);
-		String exit = this.arbiter.awaitLine((line) -> line.contains("cause=RECYCLED"), READY);
-		assertThat(exit).contains("WorkerExited[pool=echo, number=1, pid=" + old);
-		List<String> lines = this.arbiter.lines();
-		String replacementReady = lines.stream()
-			.filter((line) -> line.matches(".*worker echo\\.2 \\(pid \\d+\\) ready in.*"))
+		Event exit = this.arbiter.awaitEvent("the old worker's exit", READY, event(WorkerExited.class, old));
+		assertThat(exit.cause()).isEqualTo("RECYCLED");
+		List<Event> events = this.arbiter.events();
+		Event replacementReady = events.stream()
+			.filter((event) -> event.is(WorkerReady.class) && event.pid() != old)
 			.findFirst()
 			.orElseThrow();
-		assertThat(lines.indexOf(recycling)).isLessThan(lines.indexOf(replacementReady));
-		assertThat(lines.indexOf(replacementReady)).isLessThan(lines.indexOf(exit));
-		assertThat(ask(address, "after").pid()).isNotEqualTo(old).isEqualTo(this.arbiter.workers("echo").get(2));
+		assertThat(replacementReady.index()).as("the replacement ready before the old worker stopped")
+			.isLessThan(exit.index());
+		assertThat(replacementReady.number()).as("under the old worker's number").isOne();
+		assertThat(ask(address, "after").pid()).isEqualTo(replacementReady.pid());
 	}
 
 	private static void writeListen(Path config, String address) throws IOException {

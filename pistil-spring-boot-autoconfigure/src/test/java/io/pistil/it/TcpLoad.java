@@ -79,6 +79,11 @@ final class TcpLoad {
 		Awaitility.await().atMost(timeout).until(() -> completed() >= target || finished());
 	}
 
+	/** How the requests made so far ended. */
+	List<Outcome> outcomes() {
+		return List.copyOf(this.outcomes);
+	}
+
 	/** Whether every client has stopped by itself. */
 	boolean finished() {
 		return this.clients.stream().noneMatch(Thread::isAlive);

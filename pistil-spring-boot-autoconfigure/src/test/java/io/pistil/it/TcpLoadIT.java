@@ -10,17 +10,20 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import io.pistil.arbiter.ArbiterEvent.WorkerExited;
+import io.pistil.arbiter.ArbiterEvent.WorkerReady;
+import io.pistil.it.EventLog.Event;
 import io.pistil.it.TcpLoad.Outcome;
 import io.pistil.process.UnixSignal;
 
 import static io.pistil.it.EchoPools.tcpPool;
+import static io.pistil.it.EventLog.event;
+import static io.pistil.it.EventLog.indexOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -32,8 +35,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 class TcpLoadIT extends ArbiterTestSupport {
 
 	private static final Duration LOAD_LIMIT = Duration.ofSeconds(150);
-
-	private static final Pattern READY_WORKER = Pattern.compile("worker echo\\.\\d+ \\(pid (\\d+)\\) ready in");
 
 	private TcpLoad load;
 
@@ -55,43 +56,41 @@ class TcpLoadIT extends ArbiterTestSupport {
 
 		this.arbiter.signal(UnixSignal.HUP);
 
-		this.arbiter.awaitLine((line) -> line.contains("pool echo reloaded"), READY);
-		this.arbiter.await("the old workers gone", READY,
-				() -> this.arbiter.workers("echo").values().stream().noneMatch(before::contains));
-		this.load.awaitMore(1000, READY);
+		this.arbiter.await("the old workers' exits", READY,
+				() -> this.arbiter.events(WorkerExited.class).stream().map(Event::pid).toList().containsAll(before));
+		Collection<Long> after = this.arbiter.workers("echo").values();
+		assertThat(after).hasSize(2).doesNotContainAnyElementsOf(before);
+		this.arbiter.await("every new worker serving", READY, () -> pids(this.load.outcomes()).containsAll(after));
 		List<Outcome> outcomes = this.load.stop();
 		assertThat(failures(outcomes)).isEmpty();
-		assertThat(outcomes).hasSizeGreaterThanOrEqualTo(2000);
-		assertThat(pids(outcomes)).containsAll(before).containsAll(this.arbiter.workers("echo").values());
+		assertThat(outcomes).hasSizeGreaterThanOrEqualTo(1000);
+		assertThat(pids(outcomes)).containsAll(before);
 	}
 
 	@Test
 	void recyclingAfterMaxRequestsUnderLoadFailsNoRequest() throws InterruptedException {
 		List<String> arguments = new ArrayList<>(tcpPool("echo", 2, "127.0.0.1:0"));
-		arguments.addAll(List.of("--pistil.workers.echo.max-requests=400",
-				"--pistil.workers.echo.max-requests-jitter=100", "--test.print-events=true"));
+		arguments
+			.addAll(List.of("--pistil.workers.echo.max-requests=400", "--pistil.workers.echo.max-requests-jitter=100"));
 		this.arbiter = TestApplication.launch(arguments);
 		this.arbiter.awaitReady(READY);
 		this.load = TcpLoad.start(EchoPools.tcpAddress(this.arbiter, "echo"), 4, 10_000, LOAD_LIMIT);
 
-		this.arbiter.await("three workers recycled", LOAD_LIMIT, () -> count("cause=RECYCLED") >= 3);
+		this.arbiter.await("three workers recycled", LOAD_LIMIT,
+				() -> this.arbiter.events(WorkerExited.class).stream().filter(TcpLoadIT::recycled).count() >= 3);
 
 		List<Outcome> outcomes = this.load.stop();
 		assertThat(failures(outcomes)).isEmpty();
 		assertThat(outcomes).hasSizeGreaterThanOrEqualTo(1200);
-		List<String> lines = this.arbiter.lines();
-		Pattern recycled = Pattern.compile("WorkerExited\\[pool=echo, number=\\d+, pid=(\\d+), .*cause=RECYCLED");
-		for (int exit = 0; exit < lines.size(); exit++) {
-			Matcher matcher = recycled.matcher(lines.get(exit));
-			if (matcher.find()) {
-				long pid = Long.parseLong(matcher.group(1));
-				int recycling = indexOf(lines, "(pid " + pid + ") has handled ");
-				int replacementReady = indexOfMatch(lines, READY_WORKER, recycling);
-				assertThat(recycling).as("pid %d recycled after its max-requests", pid).isNotNegative();
-				assertThat(replacementReady).as("its replacement ready before it stopped").isBetween(recycling, exit);
-				assertThat(outcomes.stream().filter((outcome) -> outcome.pid() == pid).count())
-					.isGreaterThanOrEqualTo(400);
-			}
+		List<Event> events = this.arbiter.events();
+		for (Event exit : events.stream().filter(TcpLoadIT::recycled).toList()) {
+			int ready = indexOf(events, event(WorkerReady.class, exit.pid()));
+			assertThat(outcomes.stream().filter((outcome) -> outcome.pid() == exit.pid()).count())
+				.as("pid %d recycled after its max-requests", exit.pid())
+				.isGreaterThanOrEqualTo(400);
+			assertThat(events.subList(ready + 1, exit.index()))
+				.as("a replacement of pid %d ready before it stopped", exit.pid())
+				.anyMatch((event) -> event.is(WorkerReady.class) && event.number() == exit.number());
 		}
 	}
 
@@ -166,11 +165,9 @@ class TcpLoadIT extends ArbiterTestSupport {
 	 * already.
 	 */
 	private List<Long> readyWorkers(Set<Long> killed) {
-		return this.arbiter.lines()
+		return this.arbiter.events(WorkerReady.class)
 			.stream()
-			.map(READY_WORKER::matcher)
-			.filter(Matcher::find)
-			.map((matcher) -> Long.parseLong(matcher.group(1)))
+			.map(Event::pid)
 			.filter((pid) -> !killed.contains(pid))
 			.filter((pid) -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false))
 			.toList();
@@ -184,13 +181,8 @@ class TcpLoadIT extends ArbiterTestSupport {
 		return outcomes.stream().map(Outcome::pid).collect(Collectors.toSet());
 	}
 
-	private static int indexOfMatch(List<String> lines, Pattern pattern, int from) {
-		for (int i = Math.max(from, 0); i < lines.size(); i++) {
-			if (pattern.matcher(lines.get(i)).find()) {
-				return i;
-			}
-		}
-		return -1;
+	private static boolean recycled(Event exit) {
+		return exit.is(WorkerExited.class) && exit.cause().equals("RECYCLED");
 	}
 
 }

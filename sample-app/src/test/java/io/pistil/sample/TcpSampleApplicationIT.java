@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -30,14 +29,15 @@ class TcpSampleApplicationIT extends ArbiterTestSupport {
 
 	@Test
 	void tcpPoolsServeTheirConnectionsAndTheGrabberFetchesFromTheHelloPool(@TempDir Path directory) throws Exception {
-		int hello = freePort();
-		int files = freePort();
+		int hello = SampleHttp.freePort();
+		int files = SampleHttp.freePort();
+		SampleHttp actuator = new SampleHttp(SampleHttp.freePort());
 		this.arbiter = ArbiterProcess.startJar(Path.of("target", "pistil-sample-app.jar"),
-				"--spring.pid.file=" + directory.resolve("app.pid"),
+				"--spring.pid.file=" + directory.resolve("app.pid"), "--server.port=" + actuator.port(),
 				"--pistil.workers.tcp_pool.children.tcp-hello.listen=127.0.0.1:" + hello,
 				"--pistil.workers.fserve.listen=127.0.0.1:" + files,
 				"--pistil.workers.grabber.args.url=http://127.0.0.1:" + hello + "/");
-		this.arbiter.awaitReady(Duration.ofSeconds(90));
+		this.arbiter.await("the application healthy", Duration.ofSeconds(90), actuator::healthy);
 		Set<String> replies = new HashSet<>();
 
 		for (int i = 0; i < 200 && replies.size() < 2; i++) {
@@ -50,6 +50,7 @@ class TcpSampleApplicationIT extends ArbiterTestSupport {
 			.stream()
 			.map((pid) -> "hello world from pid " + pid + "\n")
 			.toList());
+		// The grabber's output, under its worker's prefix, is all it shows of its work.
 		this.arbiter.awaitLine(
 				(line) -> line.startsWith("[grabber.1 pid ")
 						&& line.contains("grabbed http://127.0.0.1:" + hello + "/: hello world from pid "),
@@ -81,12 +82,6 @@ class TcpSampleApplicationIT extends ArbiterTestSupport {
 			String response = new String(input.readAllBytes(), StandardCharsets.UTF_8);
 			int headEnd = response.indexOf("\r\n\r\n");
 			return new Response(response.substring(0, response.indexOf("\r\n")), response.substring(headEnd + 4));
-		}
-	}
-
-	private static int freePort() throws IOException {
-		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-			return socket.getLocalPort();
 		}
 	}
 
