@@ -288,14 +288,16 @@ public final class Arbiter implements AutoCloseable {
 	}
 
 	/**
-	 * Runs a tick now, after every command queued before it: tests move a fake clock,
-	 * then tick.
+	 * Runs a tick now, after every command queued before it, then the commands it queued
+	 * itself (the exits of the workers it signalled): tests move a fake clock, tick, and
+	 * read a snapshot that no exit is still on its way to.
 	 */
 	void tick() {
 		call(() -> {
 			this.engine.tick();
 			return null;
 		});
+		call(() -> null);
 	}
 
 	private <T> T call(Supplier<T> operation) {

@@ -75,6 +75,23 @@ public final class NotifySocket implements AutoCloseable {
 		return new String(bytes, StandardCharsets.UTF_8);
 	}
 
+	/**
+	 * Waits for the next datagram that is not a {@code STATUS=} line: the arbiter's loop
+	 * sends those after every change of its pools, in any order with its state changes.
+	 * @param timeout how long at most, in all
+	 * @return the datagram, or null if none came in time
+	 */
+	public String receiveState(Duration timeout) {
+		long deadline = System.nanoTime() + timeout.toNanos();
+		String message;
+		do {
+			Duration left = Duration.ofNanos(Math.max(deadline - System.nanoTime(), 1_000_000));
+			message = receive(left);
+		}
+		while (message != null && message.startsWith("STATUS=") && deadline - System.nanoTime() > 0);
+		return (message != null && message.startsWith("STATUS=")) ? null : message;
+	}
+
 	@Override
 	public void close() throws Exception {
 		libc.close(this.fd);

@@ -30,8 +30,9 @@ class ReapingIT extends ArbiterTestSupport {
 		arguments.add("--spring.main.banner-mode=off");
 		this.arbiter = ArbiterProcess.startUnder(List.of("perl", "-e", "$SIG{CHLD} = 'IGNORE'; exec @ARGV or die $!"),
 				TestApplication.class, arguments.toArray(String[]::new));
-		this.arbiter.await("two workers", READY, () -> this.arbiter.workers("ticks").size() == 2);
-		this.arbiter.await("two ready workers", READY, () -> this.arbiter.readyInScoreboard() == 2);
+		this.arbiter.awaitReady(READY);
+		this.arbiter.await("two ready workers", READY,
+				() -> this.arbiter.workers("ticks").size() == 2 && this.arbiter.readyInScoreboard() == 2);
 		assertThat(ignoredSignals(this.arbiter.pid()).testBit(UnixSignal.CHLD.number() - 1))
 			.as("SIGCHLD ignored in the arbiter")
 			.isFalse();

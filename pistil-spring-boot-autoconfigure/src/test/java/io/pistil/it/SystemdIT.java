@@ -64,14 +64,14 @@ class SystemdIT extends ArbiterTestSupport {
 				.allSatisfy((worker) -> assertThat(Procfs.descriptors(worker).values())
 					.as("worker %d serves systemd's socket", worker)
 					.contains(socket));
-			assertThat(systemd.receive(Duration.ofSeconds(30))).isEqualTo("READY=1");
+			assertThat(systemd.receiveState(Duration.ofSeconds(30))).isEqualTo("READY=1");
 			assertThat(this.arbiter.workers("echo").values())
 				.allSatisfy((worker) -> assertThat(Files.readString(Path.of("/proc/" + worker + "/environ")))
 					.doesNotContain("LISTEN_FDS", "NOTIFY_SOCKET"));
 
 			this.arbiter.signal(UnixSignal.TERM);
 
-			assertThat(systemd.receive(Duration.ofSeconds(30))).isEqualTo("STOPPING=1");
+			assertThat(systemd.receiveState(Duration.ofSeconds(30))).isEqualTo("STOPPING=1");
 			assertThat(this.arbiter.awaitExit(Duration.ofSeconds(30))).isZero();
 		}
 	}
