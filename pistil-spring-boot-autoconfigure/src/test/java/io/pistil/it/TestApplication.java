@@ -9,19 +9,15 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
-import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
-import org.springframework.boot.web.server.context.WebServerInitializedEvent;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
 import org.springframework.context.event.EventListener;
-import org.springframework.core.Ordered;
-import org.springframework.core.annotation.Order;
 
 import io.pistil.arbiter.ArbiterEvent;
 import io.pistil.arbiter.WorkerLaunchCustomizer;
@@ -32,6 +28,7 @@ import io.pistil.arbiter.WorkerLaunchCustomizer;
  */
 @SpringBootConfiguration
 @EnableAutoConfiguration
+@Import(EventRecording.class)
 public class TestApplication {
 
 	public static void main(String[] args) {
@@ -60,17 +57,6 @@ public class TestApplication {
 	}
 
 	/**
-	 * Writes every arbiter event, the web server's port and the application's readiness
-	 * to the file that {@code test.events-file} names: what the tests read instead of log
-	 * lines.
-	 */
-	@Bean
-	@ConditionalOnProperty("test.events-file")
-	EventRecorder eventRecorder(org.springframework.core.env.Environment environment) {
-		return new EventRecorder(Path.of(environment.getRequiredProperty("test.events-file")));
-	}
-
-	/**
 	 * A listener that fails on one kind of event, to show that it stops nothing, and a
 	 * launch customizer whose mark the workers report.
 	 */
@@ -84,33 +70,6 @@ public class TestApplication {
 	@ConditionalOnProperty("test.hooks")
 	WorkerLaunchCustomizer testLaunchCustomizer() {
 		return (launch) -> launch.environment().put("PISTIL_TEST_CUSTOMIZED", launch.pool() + "." + launch.number());
-	}
-
-	static final class EventRecorder {
-
-		private final Path file;
-
-		EventRecorder(Path file) {
-			this.file = file;
-		}
-
-		/** First, so that a listener that fails after it cannot keep an event from it. */
-		@EventListener
-		@Order(Ordered.HIGHEST_PRECEDENCE)
-		void on(ArbiterEvent event) {
-			EventLog.append(this.file, event);
-		}
-
-		@EventListener
-		void on(WebServerInitializedEvent event) {
-			EventLog.append(this.file, "WebServerStarted", Map.of("port", event.getWebServer().getPort()));
-		}
-
-		@EventListener
-		void on(ApplicationReadyEvent event) {
-			EventLog.append(this.file, "ApplicationReady", Map.of());
-		}
-
 	}
 
 	static final class FailingListener {

@@ -46,10 +46,10 @@ class ClusterSampleIT extends ArbiterTestSupport {
 
 	@Test
 	void everyJobIsDoneDespiteAKillEverySecond() {
+		int arbiterPort = SampleHttp.freePort();
 		this.arbiter = ArbiterProcess.startJar(MessagingSampleIT.JAR, "--spring.profiles.active=cluster",
-				"--server.port=0");
-		this.arbiter.awaitReady(READY);
-		ActuatorClient actuator = ActuatorClient.of(this.arbiter, READY);
+				"--server.port=" + arbiterPort);
+		ActuatorClient actuator = MessagingSampleIT.awaitReadiness(this.arbiter, arbiterPort);
 
 		List<Long> killed = MessagingSampleIT.killAJobWorkerEverySecondUntilDone(this.arbiter, actuator,
 				MessagingSampleIT.JOBS);
@@ -62,14 +62,14 @@ class ClusterSampleIT extends ArbiterTestSupport {
 	@Test
 	void twoNodesShareTheJobsQueueAndBothNodesWorkersConsume() {
 		int jobs = 20_000;
+		int secondNodePort = SampleHttp.freePort();
 		this.secondNode = ArbiterProcess.startJar(MessagingSampleIT.JAR, "--spring.profiles.active=cluster",
-				"--server.port=0", "--pistil.sample.jobs=0");
-		this.secondNode.awaitReady(READY);
-		ActuatorClient second = ActuatorClient.of(this.secondNode, READY);
+				"--server.port=" + secondNodePort, "--pistil.sample.jobs=0");
+		ActuatorClient second = MessagingSampleIT.awaitReadiness(this.secondNode, secondNodePort);
+		int arbiterPort = SampleHttp.freePort();
 		this.arbiter = ArbiterProcess.startJar(MessagingSampleIT.JAR, "--spring.profiles.active=cluster",
-				"--server.port=0", "--pistil.sample.jobs=" + jobs);
-		this.arbiter.awaitReady(READY);
-		ActuatorClient first = ActuatorClient.of(this.arbiter, READY);
+				"--server.port=" + arbiterPort, "--pistil.sample.jobs=" + jobs);
+		ActuatorClient first = MessagingSampleIT.awaitReadiness(this.arbiter, arbiterPort);
 
 		this.arbiter.await("every job done on one node or the other", Duration.ofMinutes(3),
 				() -> acknowledged(first) + acknowledged(second) >= jobs

@@ -38,9 +38,9 @@ class MessagingSampleIT extends ArbiterTestSupport {
 
 	@Test
 	void everyJobIsDoneDespiteAKillEverySecond() throws Exception {
-		this.arbiter = ArbiterProcess.startJar(JAR, "--spring.profiles.active=messaging", "--server.port=0");
-		this.arbiter.awaitReady(READY);
-		ActuatorClient actuator = ActuatorClient.of(this.arbiter, READY);
+		int port = SampleHttp.freePort();
+		this.arbiter = ArbiterProcess.startJar(JAR, "--spring.profiles.active=messaging", "--server.port=" + port);
+		ActuatorClient actuator = awaitReadiness(this.arbiter, port);
 
 		List<Long> killed = killAJobWorkerEverySecondUntilDone(this.arbiter, actuator, JOBS);
 
@@ -84,6 +84,16 @@ class MessagingSampleIT extends ArbiterTestSupport {
 		synchronized (killed) {
 			return List.copyOf(killed);
 		}
+	}
+
+	/**
+	 * Waits until a sample started on a port answers its readiness probe, as a load
+	 * balancer would, and returns a client of its actuator.
+	 */
+	static ActuatorClient awaitReadiness(ArbiterProcess arbiter, int port) {
+		ActuatorClient actuator = ActuatorClient.onPort(port);
+		arbiter.await("the sample ready", READY, () -> actuator.answers("/actuator/health/readiness", 200));
+		return actuator;
 	}
 
 	static int distinctResults(ActuatorClient actuator) {

@@ -19,7 +19,9 @@ import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
 
+import io.pistil.it.EventRecording;
 import io.pistil.messaging.PistilListener;
 import io.pistil.messaging.PistilMessaging;
 
@@ -30,6 +32,7 @@ import io.pistil.messaging.PistilMessaging;
  */
 @SpringBootConfiguration
 @EnableAutoConfiguration
+@Import(EventRecording.class)
 public class MessagingTestApplication {
 
 	public static void main(String[] args) {
