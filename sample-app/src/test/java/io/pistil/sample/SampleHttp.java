@@ -10,6 +10,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
 
 import com.jayway.jsonpath.DocumentContext;
 import com.jayway.jsonpath.JsonPath;
@@ -31,14 +32,22 @@ final class SampleHttp {
 		this.port = port;
 	}
 
-	/** A port that was free a moment ago, on loopback. */
+	/**
+	 * A port that was free a moment ago, on loopback, below the kernel's ephemeral range:
+	 * the sample's own {@code :0} listeners are given ports from that range, and one of
+	 * them could otherwise take the port the test chose before the sample binds it.
+	 */
 	static int freePort() {
-		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-			return socket.getLocalPort();
+		for (int attempt = 0; attempt < 100; attempt++) {
+			int candidate = ThreadLocalRandom.current().nextInt(20_000, 32_000);
+			try (ServerSocket socket = new ServerSocket(candidate, 1, InetAddress.getLoopbackAddress())) {
+				return socket.getLocalPort();
+			}
+			catch (IOException ex) {
+				// taken: try another
+			}
 		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
+		throw new UncheckedIOException(new IOException("No free loopback port between 20000 and 32000"));
 	}
 
 	int port() {
