@@ -1,6 +1,7 @@
 package io.pistil.actuate;
 
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -9,20 +10,23 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.aot.hint.annotation.RegisterReflectionForBinding;
 import org.springframework.boot.actuate.endpoint.Access;
+import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
 import org.springframework.boot.actuate.endpoint.OperationResponseBody;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
 import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
-import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
 
 import io.pistil.arbiter.Arbiter;
 import io.pistil.arbiter.ArbiterState;
 import io.pistil.arbiter.ChildType;
+import io.pistil.arbiter.CommandRefusedException;
 import io.pistil.arbiter.NoSuchPoolException;
 import io.pistil.arbiter.PoolState;
 import io.pistil.arbiter.Snapshots.ArbiterSnapshot;
@@ -35,12 +39,13 @@ import io.pistil.messaging.QueueStatistics;
 /**
  * The {@code pistil} actuator endpoint: reads the arbiter, its pools and their workers,
  * and scales, reloads or replaces workers of a pool. Its write operation needs
- * {@code management.endpoint.pistil.access=unrestricted}.
+ * {@code management.endpoint.pistil.access=unrestricted}. Over HTTP,
+ * {@link PistilEndpointWebExtension} answers refusals with their status and message.
  */
 @Endpoint(id = "pistil", defaultAccess = Access.READ_ONLY)
+@RegisterReflectionForBinding({ PistilEndpoint.ArbiterDescriptor.class, PistilEndpoint.PoolDescriptor.class,
+		PistilEndpoint.WorkerDescriptor.class, QueueStatistics.class })
 public class PistilEndpoint {
-
-	/** The only kind of pool so far: pools of {@code Worker} child JVMs. */
 
 	/**
 	 * Linux's page size on the platforms pistil runs on; /proc/&lt;pid&gt;/statm counts
@@ -48,9 +53,7 @@ public class PistilEndpoint {
 	 */
 	private static final long PAGE_SIZE = 4096;
 
-	private static final int STATUS_CONFLICT = 409;
-
-	private static final String USAGE = "Send {\"workers\": n} or {\"action\": \"reload\" | \"incr\" | \"decr\"}"
+	static final String USAGE = "Send {\"workers\": n} or {\"action\": \"reload\" | \"incr\" | \"decr\"}"
 			+ " or {\"action\": \"replace\", \"pid\": n}";
 
 	private final Arbiter arbiter;
@@ -100,91 +103,112 @@ public class PistilEndpoint {
 	 * Changes a pool: sets its worker count, or applies an action. The pool is left as it
 	 * was when the request is refused.
 	 * @param pool the pool's name
-	 * @param workers the new worker count, or null for an action
-	 * @param action {@code reload}, {@code incr}, {@code decr} or {@code replace}, or
-	 * null with workers
-	 * @param pid the pid of the worker to replace, with the {@code replace} action
-	 * @return the pool after the change (200), or why the request was refused: 400 for an
-	 * invalid value, 404 for an unknown pool, 409 when the pool cannot take the change
-	 * now
+	 * @param workers the new worker count, a whole number, or null for an action
+	 * @param action what to do, or null with workers
+	 * @param pid the pid of the worker to replace, with {@link PoolAction#REPLACE}
+	 * @return the pool after the change
+	 * @throws InvalidEndpointRequestException for a request that names no change, both a
+	 * count and an action, a count out of the pool's bounds, or a pid that is not one of
+	 * its workers'
+	 * @throws NoSuchPoolException for an unknown pool
+	 * @throws CommandRefusedException when the pool cannot take the change now: it is
+	 * reloading or being removed, or the worker is already stopping
 	 */
 	@WriteOperation
-	public WebEndpointResponse<OperationResponseBody> change(@Selector String pool, @Nullable String workers,
-			@Nullable String action, @Nullable String pid) {
-		try {
-			if (!this.arbiter.poolNames().contains(pool)) {
-				throw new NoSuchPoolException(pool);
-			}
-			return new WebEndpointResponse<>(describe(apply(pool, workers, action, pid)));
+	public PoolDescriptor change(@Selector String pool, @Nullable Number workers, @Nullable PoolAction action,
+			@Nullable Number pid) {
+		if (!this.arbiter.poolNames().contains(pool)) {
+			throw new NoSuchPoolException(pool);
 		}
-		catch (RuntimeException failure) {
-			if (failure instanceof NoSuchPoolException) {
-				return refusal(failure, WebEndpointResponse.STATUS_NOT_FOUND);
-			}
-			if (failure instanceof IllegalArgumentException) {
-				return refusal(failure, WebEndpointResponse.STATUS_BAD_REQUEST);
-			}
-			if (failure instanceof IllegalStateException) {
-				return refusal(failure, STATUS_CONFLICT);
-			}
-			throw failure;
-		}
+		return describe(apply(pool, workers, action, pid));
 	}
 
-	private PoolSnapshot apply(String pool, @Nullable String workers, @Nullable String action, @Nullable String pid) {
+	private PoolSnapshot apply(String pool, @Nullable Number workers, @Nullable PoolAction action,
+			@Nullable Number pid) {
 		if (workers != null) {
 			if (action != null || pid != null) {
-				throw new IllegalArgumentException("Send either workers or an action, not both. " + USAGE);
+				throw invalid("Send either workers or an action, not both. " + USAGE);
 			}
 			long count = wholeNumber("workers", workers);
 			if (count != (int) count) {
-				throw new IllegalArgumentException("'workers' is out of range: " + workers);
+				throw invalid("'workers' is out of range: " + workers);
 			}
-			return this.arbiter.scale(pool, (int) count);
+			return inBounds(() -> this.arbiter.scale(pool, (int) count));
 		}
 		if (action == null) {
-			throw new IllegalArgumentException("Nothing to do. " + USAGE);
+			throw invalid("Nothing to do. " + USAGE);
 		}
-		if (pid != null && !action.equals("replace")) {
-			throw new IllegalArgumentException("A pid goes with the replace action only. " + USAGE);
+		if (pid != null && action != PoolAction.REPLACE) {
+			throw invalid("A pid goes with the replace action only. " + USAGE);
 		}
 		return switch (action) {
-			case "incr" -> this.arbiter.increment(pool);
-			case "decr" -> this.arbiter.decrement(pool);
-			case "reload" -> {
+			case INCR -> this.arbiter.increment(pool);
+			case DECR -> this.arbiter.decrement(pool);
+			case RELOAD -> {
 				this.arbiter.reload(pool);
 				yield current(pool);
 			}
-			case "replace" -> {
+			case REPLACE -> {
 				replace(pool, pid);
 				yield current(pool);
 			}
-			default -> throw new IllegalArgumentException("Unknown action '" + action + "'. " + USAGE);
 		};
 	}
 
-	private void replace(String pool, @Nullable String pid) {
+	private void replace(String pool, @Nullable Number pid) {
 		if (pid == null) {
-			throw new IllegalArgumentException("The replace action needs the pid of the worker to replace. " + USAGE);
+			throw invalid("The replace action needs the pid of the worker to replace. " + USAGE);
 		}
 		long worker = wholeNumber("pid", pid);
 		if (current(pool).workers().stream().noneMatch((candidate) -> candidate.pid() == worker)) {
-			throw new IllegalArgumentException("Pool '" + pool + "' has no worker with pid " + worker);
+			throw invalid("Pool '" + pool + "' has no worker with pid " + worker);
 		}
-		this.arbiter.replace(worker);
+		inBounds(() -> {
+			this.arbiter.replace(worker);
+			return null;
+		});
 	}
 
 	/**
-	 * Parses a JSON whole number, or a string of one: a fraction, a word or a boolean is
-	 * refused.
+	 * Runs a command whose bounds the arbiter checks: out of them is the caller's fault.
 	 */
-	private static long wholeNumber(String name, String value) {
-		String number = value.trim();
-		// 18 digits always fit a long.
-		if (!number.matches("-?\\d{1,18}")) {
-			throw new IllegalArgumentException("'" + name + "' must be a whole number, not '" + value + "'");
+	private static <T> T inBounds(Supplier<T> command) {
+		try {
+			return command.get();
 		}
-		return Long.parseLong(number);
+		catch (CommandRefusedException | NoSuchPoolException ex) {
+			throw ex;
+		}
+		catch (IllegalArgumentException ex) {
+			throw invalid(ex.getMessage());
+		}
+	}
+
+	/**
+	 * The value of a JSON number that is whole ({@code 3} or {@code 3.0}): a fraction is
+	 * refused rather than rounded.
+	 */
+	private static long wholeNumber(String name, Number value) {
+		BigDecimal decimal;
+		try {
+			decimal = new BigDecimal(value.toString());
+		}
+		catch (NumberFormatException ex) {
+			throw invalid("'" + name + "' must be a whole number, not '" + value + "'");
+		}
+		if (decimal.stripTrailingZeros().scale() > 0) {
+			throw invalid("'" + name + "' must be a whole number, not '" + value + "'");
+		}
+		try {
+			return decimal.longValueExact();
+		}
+		catch (ArithmeticException ex) {
+			throw invalid("'" + name + "' is out of range: " + value);
+		}
+	}
+
+	private static InvalidEndpointRequestException invalid(String reason) {
+		return new InvalidEndpointRequestException(reason, reason);
 	}
 
 	private Optional<PoolSnapshot> find(String pool) {
@@ -197,10 +221,6 @@ public class PistilEndpoint {
 
 	private PoolSnapshot current(String pool) {
 		return find(pool).orElseThrow(() -> new NoSuchPoolException(pool));
-	}
-
-	private static WebEndpointResponse<OperationResponseBody> refusal(RuntimeException ex, int status) {
-		return new WebEndpointResponse<>(new Refusal(status, ex.getMessage()), status);
 	}
 
 	private static PoolDescriptor describe(PoolSnapshot pool) {
@@ -271,15 +291,6 @@ public class PistilEndpoint {
 	 */
 	public record WorkerDescriptor(int number, long pid, WorkerState state, Instant startedAt, long heartbeatAgeMillis,
 			long requests, @Nullable Long rssBytes) {
-	}
-
-	/**
-	 * Why a write was refused.
-	 *
-	 * @param status the HTTP status
-	 * @param message what was wrong
-	 */
-	public record Refusal(int status, String message) implements OperationResponseBody {
 	}
 
 }

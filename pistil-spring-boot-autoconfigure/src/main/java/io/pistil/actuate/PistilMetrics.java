@@ -4,11 +4,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.TimeGauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
 
@@ -32,6 +34,11 @@ import io.pistil.arbiter.WorkerState;
  * <li>{@code pistil.workers.busy.ratio}: the share of ready workers that are busy;</li>
  * <li>{@code pistil.worker.requests}: requests handled, those of exited workers
  * included;</li>
+ * <li>{@code pistil.worker.restarts}: workers that ended without being asked to, and were
+ * replaced;</li>
+ * <li>{@code pistil.worker.heartbeat.age}: the longest time since a ready worker's last
+ * heartbeat, which nears the pool's {@code timeout} before the arbiter kills a hung
+ * worker;</li>
  * <li>{@code pistil.worker.spawns}: workers spawned;</li>
  * <li>{@code pistil.worker.exits}, tagged with a {@code cause} ({@link ExitCause}, in
  * lower case): workers ended;</li>
@@ -108,6 +115,16 @@ public class PistilMetrics implements MeterBinder {
 			.description("Requests handled by the pool's workers")
 			.tag("pool", pool)
 			.register(registry);
+		FunctionCounter
+			.builder("pistil.worker.restarts", this,
+					(metrics) -> metrics.find(pool).map(PoolSnapshot::restarts).orElse(0L))
+			.description("Workers of the pool that ended without being asked to")
+			.tag("pool", pool)
+			.register(registry);
+		TimeGauge.builder("pistil.worker.heartbeat.age", () -> oldestHeartbeat(pool), TimeUnit.MILLISECONDS)
+			.description("Longest time since a ready worker of the pool last beat")
+			.tag("pool", pool)
+			.register(registry);
 		spawns(registry, pool);
 		bootTime(registry, pool);
 		for (ExitCause cause : ExitCause.values()) {
@@ -147,6 +164,15 @@ public class PistilMetrics implements MeterBinder {
 		long busy = count(pool, WorkerState.BUSY);
 		long ready = busy + count(pool, WorkerState.IDLE);
 		return (ready > 0) ? (double) busy / ready : 0;
+	}
+
+	private long oldestHeartbeat(String pool) {
+		return find(pool).stream()
+			.flatMap((snapshot) -> snapshot.workers().stream())
+			.filter((worker) -> worker.state() == WorkerState.IDLE || worker.state() == WorkerState.BUSY)
+			.mapToLong((worker) -> worker.heartbeatAge().toMillis())
+			.max()
+			.orElse(0);
 	}
 
 	private double requests(String pool) {

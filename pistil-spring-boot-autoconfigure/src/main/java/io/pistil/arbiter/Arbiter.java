@@ -185,6 +185,8 @@ public final class Arbiter implements AutoCloseable {
 	 * @throws NoSuchPoolException for an unknown pool
 	 * @throws IllegalArgumentException for a count out of the pool's bounds; the pool is
 	 * unchanged
+	 * @throws CommandRefusedException if the pool is being removed, or the arbiter is not
+	 * running
 	 */
 	public PoolSnapshot scale(String pool, int workers) {
 		return call(() -> this.engine.scale(pool, workers));
@@ -248,6 +250,7 @@ public final class Arbiter implements AutoCloseable {
 	 * the replacement is ready.
 	 * @param pid the worker's pid
 	 * @throws IllegalArgumentException if no worker has this pid
+	 * @throws CommandRefusedException if its pool is reloading, or it is already stopping
 	 */
 	public void replace(long pid) {
 		call(() -> {
@@ -302,7 +305,7 @@ public final class Arbiter implements AutoCloseable {
 
 	private <T> T call(Supplier<T> operation) {
 		if (!isRunning()) {
-			throw new IllegalStateException("The arbiter is not running");
+			throw new CommandRefusedException("The arbiter is not running");
 		}
 		return this.loop.call(operation);
 	}

@@ -154,7 +154,7 @@ final class ArbiterLoop {
 		}
 		catch (TimeoutException ex) {
 			result.cancel(false);
-			throw new IllegalStateException(
+			throw new CommandRefusedException(
 					"The arbiter did not answer within " + this.callTimeout.toMillis() + " ms: its loop is busy");
 		}
 		catch (InterruptedException ex) {
@@ -166,7 +166,7 @@ final class ArbiterLoop {
 			// The operation failed: its exception is rethrown below.
 		}
 		if (!result.isDone()) {
-			throw new IllegalStateException("The arbiter is not running");
+			throw new CommandRefusedException("The arbiter is not running");
 		}
 		try {
 			return result.join();

@@ -255,7 +255,7 @@ final class Engine implements ArbiterLoop.Body, Watchdog.Findings {
 	/** A scale brings a pool that gave up back. */
 	private PoolSnapshot resize(Pool pool, int workers) {
 		if (pool.state == PoolState.STOPPING) {
-			throw new IllegalStateException("Pool '" + pool.name() + "' is being removed");
+			throw new CommandRefusedException("Pool '" + pool.name() + "' is being removed");
 		}
 		pool.recover();
 		this.scaler.resize(pool, workers);

@@ -31,17 +31,18 @@ final class Replacements {
 	 * Replaces a worker gracefully.
 	 * @param pid the worker's pid
 	 * @param now the time
-	 * @throws IllegalArgumentException if no worker has this pid, or it is stopping
-	 * @throws IllegalStateException if its pool is reloading
+	 * @throws IllegalArgumentException if no worker has this pid
+	 * @throws CommandRefusedException if its pool is reloading, or it is stopping
 	 */
 	void replace(long pid, long now) {
 		Pool pool = this.pools.owning(pid).orElseThrow(() -> new IllegalArgumentException("No worker has pid " + pid));
 		WorkerProcess worker = pool.find(pid).orElseThrow();
 		if (pool.state == PoolState.RELOADING) {
-			throw new IllegalStateException("Pool '" + pool.name() + "' is reloading: every worker is being replaced");
+			throw new CommandRefusedException(
+					"Pool '" + pool.name() + "' is reloading: every worker is being replaced");
 		}
 		if (!worker.active() || pool.beingReplaced(worker)) {
-			throw new IllegalArgumentException("Worker " + worker + " is already stopping");
+			throw new CommandRefusedException("Worker " + worker + " is already stopping");
 		}
 		this.spawner.spawn(pool, now, new Pool.Replacement(worker, ExitCause.REQUESTED));
 	}

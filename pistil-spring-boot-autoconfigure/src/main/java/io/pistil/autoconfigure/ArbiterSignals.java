@@ -30,8 +30,9 @@ import io.pistil.process.UnixSignal;
  * The handlers are in place before the first worker is spawned. A handler only queues its
  * signal: one thread applies them in the order they came, so a signal arriving during
  * another's work (HUP during a reload, a burst of TTIN) waits its turn; one arriving
- * while the arbiter starts waits until every pool is ready. TERM and INT while starting
- * stop every worker and fail the start ({@link StoppedWhileStartingException}).
+ * while the arbiter starts waits until every pool is ready, a HUP's reload first. TERM
+ * and INT while starting stop every worker and fail the start
+ * ({@link StoppedWhileStartingException}).
  */
 final class ArbiterSignals {
 
@@ -59,6 +60,14 @@ final class ArbiterSignals {
 	});
 
 	private final AtomicBoolean exiting = new AtomicBoolean();
+
+	/**
+	 * A HUP that came while starting, applied before any other signal deferred with it:
+	 * signals sent together reach their handlers on threads of their own, in no set
+	 * order, and a reload after a TTIN would undo the TTIN (it reads the worker counts
+	 * anew).
+	 */
+	private final AtomicBoolean reloadWhenReady = new AtomicBoolean();
 
 	private final AtomicReference<Phase> phase = new AtomicReference<>(Phase.STARTING);
 
@@ -149,6 +158,10 @@ final class ArbiterSignals {
 	}
 
 	private void apply(UnixSignal signal, Runnable action) {
+		boolean deferredReload = signal == UnixSignal.HUP && this.arbiter.state() == ArbiterState.STARTING;
+		if (deferredReload) {
+			this.reloadWhenReady.set(true);
+		}
 		this.queue.execute(() -> {
 			Arbiter arbiter = this.arbiter;
 			if (arbiter.state() == ArbiterState.STARTING) {
@@ -165,14 +178,23 @@ final class ArbiterSignals {
 				logger.info("pistil: SIG" + signal + " ignored: the arbiter is not running");
 				return;
 			}
-			logger.info("pistil: SIG" + signal + " received");
-			try {
-				action.run();
+			if (this.reloadWhenReady.getAndSet(false)) {
+				run(UnixSignal.HUP, arbiter::reload);
 			}
-			catch (RuntimeException ex) {
-				logger.error("pistil: SIG" + signal + " failed: " + ex.getMessage());
+			if (!deferredReload) {
+				run(signal, action);
 			}
 		});
+	}
+
+	private static void run(UnixSignal signal, Runnable action) {
+		logger.info("pistil: SIG" + signal + " received");
+		try {
+			action.run();
+		}
+		catch (RuntimeException ex) {
+			logger.error("pistil: SIG" + signal + " failed: " + ex.getMessage());
+		}
 	}
 
 	/**

@@ -71,6 +71,17 @@ class PistilHealthIndicatorTests {
 		assertThat(health.getDetails()).containsEntry("state", ArbiterState.STOPPED);
 	}
 
+	@Test
+	void downWithTheErrorWhenTheArbiterCannotBeRead() {
+		given(this.arbiter.snapshot()).willThrow(new IllegalStateException("The arbiter has not begun"));
+
+		Health health = this.indicator.health();
+
+		assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+		assertThat(health.getDetails()).containsEntry("error",
+				"java.lang.IllegalStateException: The arbiter has not begun");
+	}
+
 	private static PoolSnapshot pool(String name, int desired, int ready) {
 		List<WorkerSnapshot> workers = LongStream.rangeClosed(1, ready)
 			.mapToObj((pid) -> new WorkerSnapshot((int) pid, pid, WorkerState.IDLE, 0, Instant.now(), Duration.ZERO, 0))

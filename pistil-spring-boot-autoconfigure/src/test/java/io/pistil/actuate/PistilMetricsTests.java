@@ -101,6 +101,25 @@ class PistilMetricsTests {
 		assertThat(requests()).isEqualTo(8);
 	}
 
+	@Test
+	void restartsAndHeartbeatAgeComeFromTheSnapshot() {
+		WorkerSnapshot lagging = new WorkerSnapshot(1, 101, WorkerState.BUSY, 0, Instant.now(), Duration.ofSeconds(7),
+				0);
+		WorkerSnapshot booting = new WorkerSnapshot(2, 102, WorkerState.BOOTING, 0, Instant.now(),
+				Duration.ofSeconds(30), 0);
+		given(this.arbiter.snapshot()).willReturn(snapshot(new PoolSnapshot("web", ChildType.WORKER, PoolState.RUNNING,
+				2, 2, 1, 0, 64, 4, 0, List.of(lagging, worker(103, WorkerState.IDLE, 0), booting))));
+		PistilMetrics metrics = bound();
+		metrics.onStarting(new ArbiterStarting(1, List.of("web")));
+
+		assertThat(this.registry.get("pistil.worker.restarts").tag("pool", "web").functionCounter().count())
+			.isEqualTo(4);
+		assertThat(
+				this.registry.get("pistil.worker.heartbeat.age").tag("pool", "web").timeGauge().value(TimeUnit.SECONDS))
+			.as("a booting worker has not beaten yet: it does not count")
+			.isEqualTo(7);
+	}
+
 	private PistilMetrics bound() {
 		PistilMetrics metrics = new PistilMetrics(this.arbiter);
 		metrics.bindTo(this.registry);

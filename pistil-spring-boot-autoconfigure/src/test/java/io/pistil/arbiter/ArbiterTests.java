@@ -124,7 +124,8 @@ class ArbiterTests {
 			assertThat(replacement.number()).as("the number it replaces").isEqualTo(replaced.number());
 			assertThat(harness.pool("a").running()).as("the replacement counts while it boots").isEqualTo(3);
 			assertThat(replaced.signals).isEmpty();
-			assertThatIllegalArgumentException().isThrownBy(() -> harness.arbiter.replace(replaced.pid))
+			assertThatExceptionOfType(CommandRefusedException.class)
+				.isThrownBy(() -> harness.arbiter.replace(replaced.pid))
 				.withMessageContaining("already stopping");
 
 			replacement.ready();
@@ -141,7 +142,7 @@ class ArbiterTests {
 	@Test
 	void callsBeforeTheStartOrAfterTheStopAreRefused() {
 		ArbiterHarness harness = new ArbiterHarness(this.temporary, List.of(pool("a", 1).build()));
-		assertThatIllegalStateException().isThrownBy(() -> harness.arbiter.scale("a", 1))
+		assertThatExceptionOfType(CommandRefusedException.class).isThrownBy(() -> harness.arbiter.scale("a", 1))
 			.withMessage("The arbiter is not running");
 		assertThat(harness.arbiter.poolNames()).containsExactly("a");
 		assertThat(harness.arbiter.snapshot().state()).isEqualTo(ArbiterState.NEW);

@@ -10,6 +10,7 @@ import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import io.pistil.actuate.PistilEndpoint;
+import io.pistil.actuate.PistilEndpointWebExtension;
 import io.pistil.actuate.PistilHealthIndicator;
 import io.pistil.actuate.PistilMetrics;
 import io.pistil.arbiter.Arbiter;
@@ -36,6 +37,7 @@ class PistilActuatorAutoConfigurationTests {
 		this.contextRunner.run((context) -> {
 			assertThat(context).hasNotFailed();
 			assertThat(context).hasSingleBean(PistilEndpoint.class);
+			assertThat(context).hasSingleBean(PistilEndpointWebExtension.class);
 			assertThat(context).hasSingleBean(PistilMetrics.class);
 			assertThat(context).hasSingleBean(PistilHealthIndicator.class).hasBean("pistilHealthIndicator");
 		});
@@ -46,7 +48,20 @@ class PistilActuatorAutoConfigurationTests {
 		this.contextRunner.withPropertyValues("management.endpoints.web.exposure.include=health").run((context) -> {
 			assertThat(context).hasNotFailed();
 			assertThat(context).doesNotHaveBean(PistilEndpoint.class);
+			assertThat(context).doesNotHaveBean(PistilEndpointWebExtension.class);
 		});
+	}
+
+	@Test
+	void endpointExposedOverJmxOnlyHasNoWebExtension() {
+		this.contextRunner
+			.withPropertyValues("management.endpoints.web.exposure.exclude=pistil",
+					"management.endpoints.jmx.exposure.include=pistil", "spring.jmx.enabled=true")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(context).hasSingleBean(PistilEndpoint.class);
+				assertThat(context).doesNotHaveBean(PistilEndpointWebExtension.class);
+			});
 	}
 
 	@Test

@@ -58,10 +58,11 @@ public final class ArbiterProcess implements AutoCloseable {
 
 	private Scoreboard scoreboard;
 
-	private ArbiterProcess(List<String> command, EventLog events) {
+	private ArbiterProcess(List<String> command, Map<String, String> environment, EventLog events) {
 		this.events = events;
 		try {
 			ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+			builder.environment().putAll(environment);
 			this.process = builder.start();
 		}
 		catch (IOException ex) {
@@ -98,7 +99,7 @@ public final class ArbiterProcess implements AutoCloseable {
 		command.addAll(List.of(java(), "-Xmx256m", "-cp", System.getProperty("java.class.path"), mainClass.getName()));
 		command.addAll(List.of(arguments));
 		command.add("--" + EVENTS_FILE_PROPERTY + "=" + events.file());
-		return new ArbiterProcess(command, events);
+		return new ArbiterProcess(command, Map.of(), events);
 	}
 
 	/**
@@ -110,7 +111,18 @@ public final class ArbiterProcess implements AutoCloseable {
 	public static ArbiterProcess startJar(Path jar, String... arguments) {
 		List<String> command = new ArrayList<>(List.of(java(), "-Xmx256m", "-jar", jar.toString()));
 		command.addAll(List.of(arguments));
-		return new ArbiterProcess(command, null);
+		return new ArbiterProcess(command, Map.of(), null);
+	}
+
+	/**
+	 * Starts a command as it is written elsewhere (a deployment manifest's), with more
+	 * environment variables; it records no events: read its actuator.
+	 * @param command the program and its arguments
+	 * @param environment variables added to this JVM's environment
+	 * @return the running application
+	 */
+	public static ArbiterProcess startCommand(List<String> command, Map<String, String> environment) {
+		return new ArbiterProcess(command, environment, null);
 	}
 
 	private static Path temporaryFile() {

@@ -1,0 +1,7 @@
+/**
+ * The messaging API: {@code PistilMessaging}, {@code @PistilListener} and deliveries.
+ */
+@NullMarked
+package io.pistil.messaging;
+
+import org.jspecify.annotations.NullMarked;
