@@ -51,7 +51,8 @@ public final class Arbiter implements AutoCloseable {
 	 * @param launch how to start child JVMs
 	 * @param processes the native process layer
 	 * @param options output, listeners, customizers, reload source, clock
-	 * @throws InvalidSpecException if two pools have one name
+	 * @throws InvalidSpecException if two pools have one name, or the pools together may
+	 * run more workers than the scoreboard has slots
 	 */
 	public Arbiter(List<WorkerSpec> specs, LaunchSettings launch, ProcessControl processes, ArbiterOptions options) {
 		this.launch = launch;
@@ -59,6 +60,23 @@ public final class Arbiter implements AutoCloseable {
 		this.options = options;
 		this.loop = new ArbiterLoop(TICK, options.callTimeout());
 		specs.forEach((spec) -> this.pools.add(new Pool(spec)));
+		checkScoreboardRoom(specs);
+	}
+
+	/**
+	 * Every worker takes a scoreboard slot, those a rolling reload starts before retiring
+	 * old ones included: a scale or reload must never find the scoreboard full.
+	 */
+	private static void checkScoreboardRoom(List<WorkerSpec> specs) {
+		long workers = 0;
+		for (WorkerSpec spec : specs) {
+			workers += (long) spec.maxWorkers() + spec.reloadSurge();
+			if (workers > SCOREBOARD_SLOTS) {
+				throw new InvalidSpecException(spec.name(), "max-workers", spec.maxWorkers(),
+						"the pools up to this one may run " + workers + " workers at once (max-workers plus "
+								+ "reload-surge of each), more than the scoreboard's " + SCOREBOARD_SLOTS + " slots");
+			}
+		}
 	}
 
 	/**

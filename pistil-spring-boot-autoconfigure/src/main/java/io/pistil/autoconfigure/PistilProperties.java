@@ -255,7 +255,8 @@ public class PistilProperties {
 
 		/**
 		 * The most workers scaling up (SIGTTIN, the actuator) may reach. Defaults to 64,
-		 * or the worker count if larger.
+		 * or the worker count if larger. Every pool's max-workers plus reload-surge,
+		 * added up, may not pass the scoreboard's 1024 slots.
 		 */
 		private Integer maxWorkers;
 

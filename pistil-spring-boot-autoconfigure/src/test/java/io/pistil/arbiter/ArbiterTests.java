@@ -1,7 +1,9 @@
 package io.pistil.arbiter;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -159,6 +161,22 @@ class ArbiterTests {
 		assertThatExceptionOfType(InvalidSpecException.class)
 			.isThrownBy(() -> new ArbiterHarness(this.temporary, List.of(pool("a", 1).build(), pool("a", 2).build())))
 			.withMessageContaining("two pools have this name");
+	}
+
+	@Test
+	void poolsThatMayRunMoreWorkersThanTheScoreboardHoldsAreRefused() {
+		List<WorkerSpec> fitting = IntStream.rangeClosed(1, 15)
+			.mapToObj((pool) -> pool("p" + pool, 1).maxWorkers(64).build())
+			.toList();
+		new ArbiterHarness(this.temporary, fitting).arbiter.close();
+
+		List<WorkerSpec> tooMany = new ArrayList<>(fitting);
+		tooMany.add(pool("last", 1).maxWorkers(64).build());
+		assertThatExceptionOfType(InvalidSpecException.class)
+			.isThrownBy(() -> new ArbiterHarness(this.temporary, tooMany))
+			.withMessage("Invalid value '64' for max-workers of pool 'last': the pools up to this one may run "
+					+ "1040 workers at once (max-workers plus reload-surge of each), more than the scoreboard's "
+					+ "1024 slots");
 	}
 
 }

@@ -247,6 +247,15 @@ class PistilAutoConfigurationTests {
 			});
 	}
 
+	@Test
+	void maxWorkersPastTheScoreboardFailsTheStart() {
+		this.contextRunner.withUserConfiguration(IdleWorker.class)
+			.withPropertyValues("pistil.workers.idle.max-workers=2000")
+			.run((context) -> assertInvalid(context, "idle", "pistil.workers.idle.max-workers", "2000",
+					"the pools up to this one may run 2001 workers at once (max-workers plus reload-surge of each), "
+							+ "more than the scoreboard's 1024 slots"));
+	}
+
 	private static void assertInvalid(AssertableApplicationContext context, String pool, String property, String value,
 			String reason) {
 		assertThat(context).hasFailed();
