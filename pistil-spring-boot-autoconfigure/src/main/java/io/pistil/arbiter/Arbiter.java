@@ -1,6 +1,5 @@
 package io.pistil.arbiter;
 
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -95,7 +94,7 @@ public final class Arbiter implements AutoCloseable {
 	 * Starts spawning every pool's workers and returns at once, so that they boot while
 	 * the application goes on starting.
 	 * @throws ListenException if a tcp pool cannot listen on one of its addresses
-	 * @throws UncheckedIOException if the run directory cannot be made
+	 * @throws RunDirectoryException if the run directory cannot be made
 	 */
 	public synchronized void begin() {
 		if (!this.lifecycle.is(ArbiterState.NEW)) {

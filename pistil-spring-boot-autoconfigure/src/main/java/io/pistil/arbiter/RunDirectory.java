@@ -58,7 +58,7 @@ final class RunDirectory implements AutoCloseable {
 	 * @param pid the arbiter's pid, in the directory's name for people who look
 	 * @param slots the scoreboard's capacity
 	 * @return the directory
-	 * @throws UncheckedIOException if it cannot be made; nothing is left behind then
+	 * @throws RunDirectoryException if it cannot be made; nothing is left behind then
 	 */
 	static RunDirectory create(Path parent, long pid, int slots) {
 		Path path = null;
@@ -76,8 +76,7 @@ final class RunDirectory implements AutoCloseable {
 				heldHere.remove(path);
 				deleteTree(path);
 			}
-			throw new UncheckedIOException(new IOException(
-					"Cannot prepare the arbiter's run directory in " + parent + ": " + ex.getMessage(), ex));
+			throw new RunDirectoryException(parent, ex);
 		}
 	}
 
