@@ -6,11 +6,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -56,17 +60,32 @@ class ChaosSampleIT extends ArbiterTestSupport {
 		long descriptors = descriptors(this.arbiter.pid());
 		long threads = threads(this.arbiter.pid());
 
-		Set<Long> killed = new HashSet<>();
-		for (int kill = 0; kill < KILLS; kill++) {
-			// Every worker may be dead and its replacement still to come (a restart
-			// backoff).
-			this.arbiter.await("a live worker to kill", READY, () -> !candidates(killed).isEmpty());
-			List<Long> live = candidates(killed);
-			long victim = live.get(ThreadLocalRandom.current().nextInt(live.size()));
-			ArbiterProcess.signal(victim, UnixSignal.KILL);
-			killed.add(victim);
-			// The chaos's own pace, not a wait for a condition.
-			Thread.sleep(KILL_INTERVAL.toMillis());
+		// One kill every 200 ms; a tick that finds every worker dead, its replacement
+		// still
+		// in a restart backoff, kills nobody.
+		Set<Long> killed = ConcurrentHashMap.newKeySet();
+		ScheduledExecutorService chaos = Executors.newSingleThreadScheduledExecutor();
+		try {
+			// A failure would end the schedule silently: it is kept and thrown here.
+			AtomicReference<RuntimeException> failure = new AtomicReference<>();
+			chaos.scheduleAtFixedRate(() -> {
+				try {
+					killOne(killed);
+				}
+				catch (RuntimeException ex) {
+					failure.compareAndSet(null, ex);
+				}
+			}, 0, KILL_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+			this.arbiter.await(KILLS + " workers killed", READY, () -> {
+				if (failure.get() != null) {
+					throw failure.get();
+				}
+				return killed.size() >= KILLS;
+			});
+		}
+		finally {
+			chaos.shutdownNow();
+			chaos.awaitTermination(10, TimeUnit.SECONDS);
 		}
 
 		awaitWholeAndHealthy();
@@ -101,11 +120,19 @@ class ChaosSampleIT extends ArbiterTestSupport {
 		assertThat(this.actuator.read("/actuator/pistil").read("$.pools.hello.restarts", Long.class)).isOne();
 	}
 
-	private List<Long> candidates(Set<Long> killed) {
-		return POOLS.stream()
+	private void killOne(Set<Long> killed) {
+		if (killed.size() >= KILLS) {
+			return;
+		}
+		List<Long> live = POOLS.stream()
 			.flatMap((pool) -> this.arbiter.workers(pool).values().stream())
 			.filter((pid) -> !killed.contains(pid))
 			.toList();
+		if (!live.isEmpty()) {
+			long victim = live.get(ThreadLocalRandom.current().nextInt(live.size()));
+			ArbiterProcess.signal(victim, UnixSignal.KILL);
+			killed.add(victim);
+		}
 	}
 
 	private void start(String... more) {
