@@ -1,5 +1,6 @@
 package io.pistil.arbiter;
 
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -78,6 +79,16 @@ public final class Arbiter implements AutoCloseable {
 		}
 	}
 
+	/** The children's class path: unpacking a jar fills the disk as much as the rest. */
+	private String childClassPath(RunDirectory runDirectory) {
+		try {
+			return this.launch.childClassPath(runDirectory.path());
+		}
+		catch (UncheckedIOException ex) {
+			throw new RunDirectoryException(this.options.runDirectoryParent(), ex);
+		}
+	}
+
 	/**
 	 * Spawns every pool's workers and waits until all are ready: {@link #begin()}, then
 	 * {@link #awaitReady()}.
@@ -104,7 +115,7 @@ public final class Arbiter implements AutoCloseable {
 		RunDirectory runDirectory = RunDirectory.create(this.options.runDirectoryParent(), this.pid, SCOREBOARD_SLOTS);
 		PoolListeners listeners = null;
 		try {
-			String childClassPath = this.launch.childClassPath(runDirectory.path());
+			String childClassPath = childClassPath(runDirectory);
 			listeners = new PoolListeners(this.processes.sockets(), this.launch.environment(), this.pid);
 			listeners.open(this.pools.all().stream().map((pool) -> pool.spec).toList());
 			this.lifecycle.moveTo(ArbiterState.STARTING);

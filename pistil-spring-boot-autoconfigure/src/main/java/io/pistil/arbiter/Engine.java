@@ -91,7 +91,7 @@ final class Engine implements ArbiterLoop.Body, Watchdog.Findings {
 		this.signals = new WorkerSignals(processes, this.events);
 		this.launcher = new Launcher(pid, launch, processes, options, listeners, runDirectory, childClassPath,
 				this.events);
-		this.watchdog = new Watchdog(runDirectory.scoreboard(), this.signals, this);
+		this.watchdog = new Watchdog(runDirectory, this.signals, this);
 		this.reaper = new Reaper(processes, this.signals, this.watchdog, this.launcher, runDirectory, this.events);
 		this.scaler = new Scaler(pools, lifecycle, this.signals, this.events, options.maxBooting(), this::spawn);
 		this.reload = new RollingReload(pools, this.scaler, this::spawn, this.signals, listeners, this.events,

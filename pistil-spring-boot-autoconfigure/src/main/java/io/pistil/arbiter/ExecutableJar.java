@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 
+import io.pistil.contract.RunFiles;
+
 /**
  * Unpacks a Spring Boot executable jar into a plain class path. Children started from the
  * nested jars through Spring Boot's launcher boot about twice as slowly as from plain
@@ -65,7 +67,7 @@ final class ExecutableJar {
 			return String.join(java.io.File.pathSeparator, classPath);
 		}
 		catch (IOException ex) {
-			throw new UncheckedIOException("Cannot unpack " + jar + " for the workers", ex);
+			throw new UncheckedIOException("Cannot unpack " + jar + " for the workers: " + RunFiles.reason(ex), ex);
 		}
 	}
 

@@ -33,20 +33,21 @@ public record LaunchSettings(Path javaExecutable, String classPath, boolean exec
 	}
 
 	/**
-	 * Settings for children of this JVM: its {@code java}, class path and environment.
+	 * Settings for children of this JVM: its class path and environment.
+	 * @param javaExecutable the {@code java} the children run
 	 * @param applicationClass the application's main configuration class, or null
 	 * @param profiles the active profiles
 	 * @param treePath where this arbiter is in the supervision tree, empty at the top
 	 * @param applicationArguments the application's command-line arguments
 	 * @return the launch settings
 	 */
-	public static LaunchSettings ofCurrentJvm(String applicationClass, List<String> profiles, String treePath,
-			List<String> applicationArguments) {
+	public static LaunchSettings ofCurrentJvm(Path javaExecutable, String applicationClass, List<String> profiles,
+			String treePath, List<String> applicationArguments) {
 		String classPath = System.getProperty("java.class.path");
 		boolean executableJar = classPath.endsWith(".jar") && !classPath.contains(java.io.File.pathSeparator)
 				&& isLoadedBySpringBootLauncher();
-		return new LaunchSettings(Path.of(System.getProperty("java.home"), "bin", "java"), classPath, executableJar,
-				applicationClass, profiles, System.getenv(), treePath, applicationArguments);
+		return new LaunchSettings(javaExecutable, classPath, executableJar, applicationClass, profiles, System.getenv(),
+				treePath, applicationArguments);
 	}
 
 	private static boolean isLoadedBySpringBootLauncher() {
@@ -70,7 +71,8 @@ public record LaunchSettings(Path javaExecutable, String classPath, boolean exec
 	 * @return the class path
 	 */
 	String childClassPath(Path runDirectory) {
-		return this.executableJar ? ExecutableJar.unpack(Path.of(this.classPath), runDirectory.resolve("app"))
+		return this.executableJar
+				? ExecutableJar.unpack(Path.of(this.classPath), runDirectory.resolve(RunDirectory.APP))
 				: this.classPath;
 	}
 

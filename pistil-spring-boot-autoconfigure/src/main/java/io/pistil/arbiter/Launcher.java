@@ -13,7 +13,6 @@ import org.apache.commons.logging.LogFactory;
 import io.pistil.arbiter.ArbiterEvent.WorkerSpawning;
 import io.pistil.arbiter.ArbiterEvent.WorkerStarted;
 import io.pistil.contract.ChildArguments;
-import io.pistil.contract.Scoreboard;
 import io.pistil.net.Systemd;
 import io.pistil.process.ProcessControl;
 import io.pistil.process.SpawnRequest;
@@ -76,16 +75,18 @@ final class Launcher {
 		WorkerSpec spec = pool.spec;
 		String name = spec.name() + "." + number;
 		int slot = this.usedSlots.nextClearBit(0);
-		Scoreboard scoreboard = this.runDirectory.scoreboard();
-		if (slot >= scoreboard.capacity()) {
+		int capacity = this.runDirectory.scoreboard().capacity();
+		if (slot >= capacity) {
 			throw new WorkerLaunchException(name,
-					new IllegalStateException("the scoreboard has room for " + scoreboard.capacity() + " workers"));
+					new IllegalStateException("the scoreboard has room for " + capacity + " workers"));
 		}
 		SpawnedProcess process;
 		try {
 			this.events.publish(new WorkerSpawning(spec.name(), number));
-			scoreboard.slot(slot).clear();
-			process = this.processes.spawn(request(spec, number, slot));
+			RunAs runAs = spec.runAs().withPrimaryGroup(this.processes);
+			this.runDirectory.prepare(spec, runAs);
+			this.runDirectory.slot(spec, slot).clear();
+			process = this.processes.spawn(runAs.applyTo(request(spec, number, slot)));
 		}
 		catch (VirtualMachineError ex) {
 			throw ex;
@@ -111,7 +112,7 @@ final class Launcher {
 	/** The spawn request of a worker: this is where user code runs (customizers). */
 	private SpawnRequest request(WorkerSpec spec, int number, int slot) {
 		ChildArguments child = new ChildArguments(this.arbiterPid, spec.name(), this.launch.pathOf(spec.name()), number,
-				slot, this.runDirectory.path(), spec.workerClass(), spec.beanName(), spec.context(),
+				slot, this.runDirectory.directory(spec), spec.workerClass(), spec.beanName(), spec.context(),
 				this.launch.applicationClass(), this.launch.profiles(), spec.pause(), spec.args(),
 				this.launch.applicationArguments());
 		Map<String, String> environment = new HashMap<>(this.launch.environment());
@@ -134,7 +135,7 @@ final class Launcher {
 	 * @param worker the worker
 	 */
 	void release(WorkerProcess worker) {
-		this.runDirectory.scoreboard().slot(worker.slot).clear();
+		this.runDirectory.slot(worker.spec, worker.slot).clear();
 		this.usedSlots.clear(worker.slot);
 	}
 

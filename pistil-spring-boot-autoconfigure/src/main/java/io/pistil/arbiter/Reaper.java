@@ -55,7 +55,7 @@ final class Reaper {
 		pool.requestsOfExited += worker.requests;
 		this.launcher.release(worker);
 		ExitCause cause = classify(worker, status);
-		Exit exit = new Exit(worker, status, cause, this.runDirectory.takeBootError(worker.pid));
+		Exit exit = new Exit(worker, status, cause, this.runDirectory.takeBootError(worker));
 		if (exit.requested()) {
 			logger.info("pistil: worker " + worker + " " + status);
 		}

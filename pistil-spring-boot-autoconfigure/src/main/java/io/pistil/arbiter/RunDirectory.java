@@ -8,7 +8,14 @@ import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.GroupPrincipal;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipalLookupService;
 import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -22,9 +29,13 @@ import io.pistil.contract.Scoreboard;
 
 /**
  * An arbiter's run directory: the scoreboard its children share, their boot error
- * reports, and the class path they run from. It is locked while its arbiter lives, so
- * that an arbiter starting on the same machine tells a dead arbiter's directory (which it
- * removes) from a live one's, even in a temporary directory shared between containers
+ * reports, and the class path they run from. It is private to the arbiter's user. A pool
+ * whose children run as another user gets a directory of its own inside, owned by that
+ * user, with a scoreboard of its own: its workers reach neither the other pools' slots
+ * nor the arbiter's files. The run directory then lets other users cross it (never list
+ * it) to reach their directory and the class path. It is locked while its arbiter lives,
+ * so that an arbiter starting on the same machine tells a dead arbiter's directory (which
+ * it removes) from a live one's, even in a temporary directory shared between containers
  * whose pids mean nothing to each other.
  */
 final class RunDirectory implements AutoCloseable {
@@ -32,6 +43,17 @@ final class RunDirectory implements AutoCloseable {
 	private static final Log logger = LogFactory.getLog(RunDirectory.class);
 
 	static final String PREFIX = "pistil-";
+
+	/** Where an executable jar is unpacked for the children. */
+	static final String APP = "app";
+
+	private static final Set<PosixFilePermission> PRIVATE_FILE = PosixFilePermissions.fromString("rw-------");
+
+	private static final Set<PosixFilePermission> CROSSABLE_DIRECTORY = PosixFilePermissions.fromString("rwx--x--x");
+
+	private static final Set<PosixFilePermission> READABLE_DIRECTORY = PosixFilePermissions.fromString("r-xr-xr-x");
+
+	private static final Set<PosixFilePermission> READABLE_FILE = PosixFilePermissions.fromString("r--r--r--");
 
 	/**
 	 * The run directories that arbiters of this JVM hold. A lock is the process's:
@@ -44,6 +66,20 @@ final class RunDirectory implements AutoCloseable {
 	private final FileChannel lockFile;
 
 	private final Scoreboard scoreboard;
+
+	/** The files of the pools whose children run as another user, by pool and user. */
+	private final Map<PoolUser, PoolFiles> poolFiles = new ConcurrentHashMap<>();
+
+	private record PoolUser(String pool, RunAs runAs) {
+
+		static PoolUser of(WorkerSpec spec) {
+			return new PoolUser(spec.name(), spec.runAs());
+		}
+
+	}
+
+	private record PoolFiles(Path directory, Scoreboard scoreboard) {
+	}
 
 	private RunDirectory(Path path, FileChannel lockFile, Scoreboard scoreboard) {
 		this.path = path;
@@ -68,7 +104,10 @@ final class RunDirectory implements AutoCloseable {
 			lockFile = FileChannel.open(RunFiles.lock(path), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
 			lockFile.lock();
 			heldHere.add(path);
-			return new RunDirectory(path, lockFile, Scoreboard.create(RunFiles.scoreboard(path), slots));
+			Scoreboard scoreboard = Scoreboard.create(RunFiles.scoreboard(path), slots);
+			Files.setPosixFilePermissions(RunFiles.scoreboard(path), PRIVATE_FILE);
+			Files.setPosixFilePermissions(RunFiles.lock(path), PRIVATE_FILE);
+			return new RunDirectory(path, lockFile, scoreboard);
 		}
 		catch (IOException | UncheckedIOException | OverlappingFileLockException ex) {
 			closeQuietly(lockFile);
@@ -119,12 +158,82 @@ final class RunDirectory implements AutoCloseable {
 	}
 
 	/**
+	 * Makes the files of a pool whose children run as another user, unless made already:
+	 * its directory and scoreboard, owned by that user; the class path readable by it.
+	 * @param spec the pool
+	 * @param runAs its user, group and umask, with the group filled in
+	 * @throws UncheckedIOException if they cannot be made
+	 */
+	void prepare(WorkerSpec spec, RunAs runAs) {
+		if (spec.runAs().switchesUser()) {
+			this.poolFiles.computeIfAbsent(PoolUser.of(spec), (key) -> makePoolFiles(key.pool(), runAs));
+		}
+	}
+
+	private PoolFiles makePoolFiles(String pool, RunAs runAs) {
+		try {
+			Files.setPosixFilePermissions(this.path, CROSSABLE_DIRECTORY);
+			openToOthers(this.path.resolve(APP));
+			Path directory = Files.createTempDirectory(this.path, "pool-" + pool + "-");
+			Scoreboard scoreboard = Scoreboard.create(RunFiles.scoreboard(directory), this.scoreboard.capacity());
+			Files.setPosixFilePermissions(RunFiles.scoreboard(directory), PRIVATE_FILE);
+			UserPrincipalLookupService names = this.path.getFileSystem().getUserPrincipalLookupService();
+			GroupPrincipal group = names.lookupPrincipalByGroupName(runAs.group());
+			for (Path file : List.of(RunFiles.scoreboard(directory), directory)) {
+				if (runAs.user() != null) {
+					Files.setOwner(file, names.lookupPrincipalByName(runAs.user()));
+				}
+				Files.getFileAttributeView(file, PosixFileAttributeView.class).setGroup(group);
+			}
+			return new PoolFiles(directory, scoreboard);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Cannot make the files of pool '" + pool + "' in " + this.path, ex);
+		}
+	}
+
+	/** Lets every user read the unpacked class path, whatever the arbiter's umask. */
+	private static void openToOthers(Path tree) throws IOException {
+		if (!Files.isDirectory(tree)) {
+			return;
+		}
+		try (Stream<Path> files = Files.walk(tree)) {
+			for (Path file : files.toList()) {
+				Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(file);
+				permissions.addAll(Files.isDirectory(file) ? READABLE_DIRECTORY : READABLE_FILE);
+				Files.setPosixFilePermissions(file, permissions);
+			}
+		}
+	}
+
+	/**
+	 * Where a pool's children keep their files (scoreboard, boot error reports).
+	 * @param spec the pool
+	 * @return the run directory, or the pool's own if it runs as another user
+	 */
+	Path directory(WorkerSpec spec) {
+		PoolFiles files = this.poolFiles.get(PoolUser.of(spec));
+		return (files != null) ? files.directory() : this.path;
+	}
+
+	/**
+	 * A scoreboard slot, in a pool's scoreboard.
+	 * @param spec the pool
+	 * @param slot the slot's index
+	 * @return the slot
+	 */
+	Scoreboard.Slot slot(WorkerSpec spec, int slot) {
+		PoolFiles files = this.poolFiles.get(PoolUser.of(spec));
+		return ((files != null) ? files.scoreboard() : this.scoreboard).slot(slot);
+	}
+
+	/**
 	 * Takes the boot error a worker left.
-	 * @param pid the worker's pid
+	 * @param worker the worker
 	 * @return its error, or empty
 	 */
-	Optional<String> takeBootError(long pid) {
-		return RunFiles.takeBootError(this.path, pid);
+	Optional<String> takeBootError(WorkerProcess worker) {
+		return RunFiles.takeBootError(directory(worker.spec), worker.pid);
 	}
 
 	/** Removes the directory, then lets its lock go. */

@@ -41,14 +41,14 @@ final class Watchdog {
 
 	}
 
-	private final Scoreboard scoreboard;
+	private final RunDirectory runDirectory;
 
 	private final WorkerSignals signals;
 
 	private final Findings findings;
 
-	Watchdog(Scoreboard scoreboard, WorkerSignals signals, Findings findings) {
-		this.scoreboard = scoreboard;
+	Watchdog(RunDirectory runDirectory, WorkerSignals signals, Findings findings) {
+		this.runDirectory = runDirectory;
 		this.signals = signals;
 		this.findings = findings;
 	}
@@ -106,7 +106,7 @@ final class Watchdog {
 	 * @param now the time
 	 */
 	void read(WorkerProcess worker, long now) {
-		Scoreboard.Slot slot = this.scoreboard.slot(worker.slot);
+		Scoreboard.Slot slot = this.runDirectory.slot(worker.spec, worker.slot);
 		if (slot.pid() != worker.pid) {
 			return;
 		}
@@ -125,7 +125,7 @@ final class Watchdog {
 
 	/** Whether the worker's slot says it is handling a request. */
 	boolean busy(WorkerProcess worker) {
-		Scoreboard.Slot slot = this.scoreboard.slot(worker.slot);
+		Scoreboard.Slot slot = this.runDirectory.slot(worker.spec, worker.slot);
 		return slot.pid() == worker.pid && slot.busy();
 	}
 

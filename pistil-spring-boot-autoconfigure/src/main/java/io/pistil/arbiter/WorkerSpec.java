@@ -36,11 +36,13 @@ import io.pistil.worker.ContextMode;
  * @param tcp where a tcp pool listens and how its workers serve connections; null for a
  * pool of another type
  * @param recycling when a worker that works is replaced
+ * @param runAs the user, group and umask the children run as
  */
 public record WorkerSpec(String name, ChildType type, String workerClass, String beanName, int workers, int minWorkers,
 		int maxWorkers, int reloadSurge, Duration timeout, Duration bootTimeout, Duration gracefulTimeout,
 		Duration pause, ContextMode context, List<String> jvmOptions, Map<String, String> environment,
-		Map<String, String> args, RestartPolicy restart, ShutdownMode shutdown, TcpSpec tcp, Recycling recycling) {
+		Map<String, String> args, RestartPolicy restart, ShutdownMode shutdown, TcpSpec tcp, Recycling recycling,
+		RunAs runAs) {
 
 	public WorkerSpec {
 		if (name == null || !name.matches("[A-Za-z0-9][A-Za-z0-9_.-]*")) {
@@ -87,6 +89,7 @@ public record WorkerSpec(String name, ChildType type, String workerClass, String
 			tcp.validate(name);
 		}
 		Objects.requireNonNull(recycling, "recycling").validate(name, tcp != null);
+		Objects.requireNonNull(runAs, "runAs").validate(name);
 	}
 
 	private static void requirePositive(String pool, String property, Duration value) {
@@ -99,7 +102,8 @@ public record WorkerSpec(String name, ChildType type, String workerClass, String
 	 * Starts a spec of a pool with every setting at its default: one worker of type
 	 * {@code worker}, 0 to 64 workers, reload-surge 1, timeouts of 30 s (heartbeat), 60 s
 	 * (boot) and 30 s (graceful stop), a pause of 100 ms, a slim context, no JVM option,
-	 * environment or args, the default restart policy, a graceful shutdown, no recycling.
+	 * environment or args, the default restart policy, a graceful shutdown, no recycling,
+	 * and the arbiter's user.
 	 * @param name the pool name
 	 * @return the builder
 	 */
@@ -154,6 +158,8 @@ public record WorkerSpec(String name, ChildType type, String workerClass, String
 		private TcpSpec tcp;
 
 		private Recycling recycling = Recycling.NONE;
+
+		private RunAs runAs = RunAs.ARBITER;
 
 		private Builder(String name) {
 			this.name = name;
@@ -265,6 +271,11 @@ public record WorkerSpec(String name, ChildType type, String workerClass, String
 			return this;
 		}
 
+		public Builder runAs(RunAs runAs) {
+			this.runAs = runAs;
+			return this;
+		}
+
 		/**
 		 * Builds the spec.
 		 * @return the spec
@@ -275,7 +286,7 @@ public record WorkerSpec(String name, ChildType type, String workerClass, String
 			return new WorkerSpec(this.name, this.type, this.workerClass, this.beanName, this.workers, this.minWorkers,
 					max, this.reloadSurge, this.timeout, this.bootTimeout, this.gracefulTimeout, this.pause,
 					this.context, this.jvmOptions, this.environment, this.args, this.restart, this.shutdown, this.tcp,
-					this.recycling);
+					this.recycling, this.runAs);
 		}
 
 	}

@@ -1,5 +1,7 @@
 package io.pistil.autoconfigure;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +18,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProp
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.ConfigurableEnvironment;
@@ -96,16 +99,16 @@ public final class PistilAutoConfiguration {
 		List<String> poolNames = specs.stream().map(WorkerSpec::name).toList();
 		for (String pool : properties.getSignalPools()) {
 			if (treePath.isEmpty() && !poolNames.contains(pool)) {
-				throw new IllegalArgumentException(
-						"pistil.signal-pools names '" + pool + "', which is not a pool; the pools are " + poolNames);
+				throw new InvalidConfigurationPropertyValueException("pistil.signal-pools", pool,
+						"it is not a pool; the pools are " + poolNames);
 			}
 		}
 		if (properties.getMaxBooting() != null && properties.getMaxBooting() < 1) {
-			throw new IllegalArgumentException(
-					"pistil.max-booting must be 1 or more, was " + properties.getMaxBooting());
+			throw new InvalidConfigurationPropertyValueException("pistil.max-booting", properties.getMaxBooting(),
+					"it must be 1 or more");
 		}
 		ConfigurableEnvironment environment = context.getEnvironment();
-		LaunchSettings launch = LaunchSettings.ofCurrentJvm(applicationClass(beanFactory),
+		LaunchSettings launch = LaunchSettings.ofCurrentJvm(javaExecutable(properties), applicationClass(beanFactory),
 				List.of(environment.getActiveProfiles()), treePath,
 				applicationArguments.stream().flatMap((arguments) -> Stream.of(arguments.getSourceArgs())).toList());
 		ArbiterOptions options = ArbiterOptions.defaults()
@@ -152,6 +155,18 @@ public final class PistilAutoConfiguration {
 		Duration watchdog = Systemd.watchdogInterval(System.getenv(), ProcessHandle.current().pid()).orElse(null);
 		return new SystemdNotification(environment.getRequiredProperty("NOTIFY_SOCKET"), processControl.sockets(),
 				watchdog);
+	}
+
+	/** The workers' java: a missing or broken one stops the start, never each spawn. */
+	private static Path javaExecutable(PistilProperties properties) {
+		Path javaHome = (properties.getJavaHome() != null) ? properties.getJavaHome()
+				: Path.of(System.getProperty("java.home"));
+		Path java = javaHome.toAbsolutePath().resolve("bin").resolve("java");
+		if (!Files.isRegularFile(java) || !Files.isExecutable(java)) {
+			throw new InvalidConfigurationPropertyValueException("pistil.java-home", javaHome,
+					"the workers would run " + java + ", which is not an executable file");
+		}
+		return java;
 	}
 
 	private static String applicationClass(ConfigurableListableBeanFactory beanFactory) {

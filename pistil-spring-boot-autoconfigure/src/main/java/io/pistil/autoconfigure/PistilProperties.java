@@ -1,5 +1,6 @@
 package io.pistil.autoconfigure;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -51,6 +52,12 @@ public class PistilProperties {
 	 * the number of cores plus one.
 	 */
 	private Integer maxBooting;
+
+	/**
+	 * Java installation (JDK or JRE) whose bin/java the workers run. Defaults to the
+	 * arbiter's own (java.home).
+	 */
+	private Path javaHome;
 
 	/**
 	 * Where this arbiter is in a supervision tree: set by pistil in a supervisor child,
@@ -107,6 +114,14 @@ public class PistilProperties {
 
 	public void setMaxBooting(Integer maxBooting) {
 		this.maxBooting = maxBooting;
+	}
+
+	public Path getJavaHome() {
+		return this.javaHome;
+	}
+
+	public void setJavaHome(Path javaHome) {
+		this.javaHome = javaHome;
 	}
 
 	public String getTreePath() {
@@ -306,6 +321,25 @@ public class PistilProperties {
 		 * Environment variables added to the workers' environment.
 		 */
 		private final Map<String, String> env = new LinkedHashMap<>();
+
+		/**
+		 * User (name or uid) the pool's children run as; the arbiter must run as root.
+		 * Defaults to the arbiter's user.
+		 */
+		private String user;
+
+		/**
+		 * Group (name or gid) the pool's children run as; the arbiter must run as root.
+		 * Defaults to the user's primary group, or the arbiter's group when no user is
+		 * set.
+		 */
+		private String group;
+
+		/**
+		 * File mode creation mask of the pool's children, in octal, e.g. '027' (quoted in
+		 * YAML). Defaults to the arbiter's.
+		 */
+		private String umask;
 
 		/**
 		 * Free-form settings handed to the workers (WorkerContext.args()), added to the
@@ -540,6 +574,30 @@ public class PistilProperties {
 
 		public Map<String, String> getEnv() {
 			return this.env;
+		}
+
+		public String getUser() {
+			return this.user;
+		}
+
+		public void setUser(String user) {
+			this.user = user;
+		}
+
+		public String getGroup() {
+			return this.group;
+		}
+
+		public void setGroup(String group) {
+			this.group = group;
+		}
+
+		public String getUmask() {
+			return this.umask;
+		}
+
+		public void setUmask(String umask) {
+			this.umask = umask;
 		}
 
 		public Map<String, String> getArgs() {

@@ -16,6 +16,7 @@ import org.springframework.util.ClassUtils;
 import io.pistil.arbiter.ChildType;
 import io.pistil.arbiter.InvalidSpecException;
 import io.pistil.arbiter.RestartPolicy;
+import io.pistil.arbiter.RunAs;
 import io.pistil.arbiter.WorkerSpec;
 import io.pistil.worker.ContextMode;
 import io.pistil.worker.TcpWorker;
@@ -78,7 +79,9 @@ final class WorkerSpecs {
 					first(configured.getBackoffMax(), defaults.backoffMax()),
 					first(configured.getBackoffReset(), defaults.backoffReset())))
 			.tcp(TcpSpecs.tcp(name, configured))
-			.recycling(TcpSpecs.recycling(configured));
+			.recycling(TcpSpecs.recycling(configured))
+			.runAs(new RunAs(configured.getUser(), configured.getGroup(),
+					RunAs.parseUmask(name, configured.getUmask())));
 		ifSet(first(configured.getWorkers(), (declared != null) ? declared.workers() : null), spec::workers);
 		ifSet(configured.getMinWorkers(), spec::minWorkers);
 		ifSet(configured.getMaxWorkers(), spec::maxWorkers);

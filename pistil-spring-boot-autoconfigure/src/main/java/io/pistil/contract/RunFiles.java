@@ -2,9 +2,11 @@ package io.pistil.contract;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Optional;
 
 /**
@@ -42,6 +44,9 @@ public final class RunFiles {
 	public static void writeBootError(Path runDirectory, long pid, String report) throws IOException {
 		Path file = bootError(runDirectory, pid);
 		Path partial = file.resolveSibling(file.getFileName() + ".partial");
+		// Private from its first byte: a run directory that other users may cross holds
+		// it.
+		Files.createFile(partial, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
 		Files.writeString(partial, report, StandardCharsets.UTF_8);
 		// The arbiter may read it as soon as the child has exited: never half written.
 		Files.move(partial, file);
@@ -66,6 +71,19 @@ public final class RunFiles {
 		catch (IOException ex) {
 			return Optional.of("(its boot error report could not be read: " + ex + ")");
 		}
+	}
+
+	/**
+	 * Says why a file operation failed, without repeating the file's name: a
+	 * {@link FileSystemException}'s message is often the name alone.
+	 * @param ex the failure
+	 * @return its reason, such as "No space left on device" or "NoSuchFileException"
+	 */
+	public static String reason(IOException ex) {
+		if (ex instanceof FileSystemException failure) {
+			return (failure.getReason() != null) ? failure.getReason() : failure.getClass().getSimpleName();
+		}
+		return String.valueOf(ex.getMessage());
 	}
 
 }

@@ -22,6 +22,7 @@ import jnr.ffi.Pointer;
 import jnr.ffi.Runtime;
 import jnr.posix.POSIX;
 import jnr.posix.POSIXFactory;
+import jnr.posix.Passwd;
 
 /**
  * {@link ProcessControl} on Linux through jnr-posix, with libc's {@code posix_spawn}
@@ -265,6 +266,15 @@ final class NativeProcessControl implements ProcessControl {
 	@Override
 	public boolean signalGroup(long processGroup, UnixSignal signal) {
 		return processGroup > 1 && this.posix.kill(-processGroup, signal.number()) == 0;
+	}
+
+	@Override
+	public long primaryGroup(String user) {
+		Passwd entry = user.matches("[0-9]+") ? this.posix.getpwuid(Integer.parseInt(user)) : this.posix.getpwnam(user);
+		if (entry == null) {
+			throw new IllegalArgumentException("There is no user '" + user + "' on this machine");
+		}
+		return entry.getGID();
 	}
 
 	@Override

@@ -61,6 +61,15 @@ public interface ProcessControl {
 	boolean signalGroup(long processGroup, UnixSignal signal);
 
 	/**
+	 * Looks up a user's primary group, which its processes run with unless told
+	 * otherwise.
+	 * @param user a user name or uid
+	 * @return the group's id
+	 * @throws IllegalArgumentException if there is no such user
+	 */
+	long primaryGroup(String user);
+
+	/**
 	 * Tells whether this process has a controlling terminal: a terminal's window changes
 	 * then send it SIGWINCH, which is no request to stop its workers.
 	 * @return whether it has one

@@ -129,7 +129,7 @@ class ExecutableJarTests {
 		Path notAJar = Files.writeString(this.directory.resolve("app.jar"), "not a zip", StandardCharsets.UTF_8);
 		assertThatExceptionOfType(UncheckedIOException.class)
 			.isThrownBy(() -> ExecutableJar.unpack(notAJar, this.directory.resolve("app")))
-			.withMessage("Cannot unpack " + notAJar + " for the workers");
+			.withMessageStartingWith("Cannot unpack " + notAJar + " for the workers: ");
 	}
 
 	private Path jar(Map<String, byte[]> entries) throws IOException {

@@ -112,6 +112,11 @@ final class FakeProcesses implements ProcessControl {
 	}
 
 	@Override
+	public long primaryGroup(String user) {
+		return 65534;
+	}
+
+	@Override
 	public boolean hasControllingTerminal() {
 		return false;
 	}

@@ -46,7 +46,7 @@ class RestartPolicyTests {
 		Pool pool = new Pool(new WorkerSpec("p", ChildType.WORKER, "W", null, 1, 0, 4, 1, Duration.ofSeconds(30),
 				Duration.ofSeconds(60), Duration.ofSeconds(30), Duration.ZERO, io.pistil.worker.ContextMode.SLIM,
 				java.util.List.of(), java.util.Map.of(), java.util.Map.of(), this.policy, ShutdownMode.GRACEFUL, null,
-				Recycling.NONE));
+				Recycling.NONE, RunAs.ARBITER));
 		long second = Duration.ofSeconds(1).toNanos();
 		assertThat(pool.restartExceedsIntensity(0)).isFalse();
 		assertThat(pool.restartExceedsIntensity(second)).isFalse();

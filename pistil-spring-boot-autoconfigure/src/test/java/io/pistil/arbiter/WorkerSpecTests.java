@@ -262,7 +262,8 @@ class WorkerSpecTests {
 		WorkerSpec build() {
 			return new WorkerSpec(this.name, ChildType.WORKER, this.workerClass, null, this.workers, 0, 256, 1,
 					this.timeout, this.bootTimeout, this.gracefulTimeout, this.pause, ContextMode.SLIM, this.jvmOptions,
-					this.environment, this.args, RestartPolicy.DEFAULT, ShutdownMode.GRACEFUL, null, Recycling.NONE);
+					this.environment, this.args, RestartPolicy.DEFAULT, ShutdownMode.GRACEFUL, null, Recycling.NONE,
+					RunAs.ARBITER);
 		}
 
 	}

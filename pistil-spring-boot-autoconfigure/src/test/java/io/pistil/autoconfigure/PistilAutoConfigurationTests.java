@@ -24,13 +24,13 @@ import org.springframework.core.io.ByteArrayResource;
 
 import io.pistil.arbiter.Arbiter;
 import io.pistil.arbiter.InvalidSpecException;
+import io.pistil.autoconfigure.importing.ImportingWorker;
+import io.pistil.autoconfigure.importing.ScanningApplication;
 import io.pistil.process.ExitStatus;
 import io.pistil.process.ProcessControl;
 import io.pistil.process.SpawnRequest;
 import io.pistil.process.SpawnedProcess;
 import io.pistil.process.UnixSignal;
-import io.pistil.autoconfigure.importing.ImportingWorker;
-import io.pistil.autoconfigure.importing.ScanningApplication;
 import io.pistil.worker.PistilWorker;
 import io.pistil.worker.Worker;
 import io.pistil.worker.WorkerContext;
@@ -433,6 +433,11 @@ class PistilAutoConfigurationTests {
 		@Override
 		public boolean signalGroup(long processGroup, UnixSignal signal) {
 			throw new AssertionError("signalGroup(" + processGroup + ", " + signal + ")");
+		}
+
+		@Override
+		public long primaryGroup(String user) {
+			return 65534;
 		}
 
 		@Override

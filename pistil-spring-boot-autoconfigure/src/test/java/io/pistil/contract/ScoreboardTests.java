@@ -152,14 +152,14 @@ class ScoreboardTests {
 	void openingAMissingFileFailsWithItsName() {
 		Path missing = this.directory.resolve("missing");
 		assertThatExceptionOfType(UncheckedIOException.class).isThrownBy(() -> Scoreboard.open(missing))
-			.withMessage("Cannot map scoreboard " + missing);
+			.withMessage("Cannot map scoreboard " + missing + ": NoSuchFileException");
 	}
 
 	@Test
 	void creatingOverAnExistingFileFails() throws IOException {
 		Files.writeString(file(), "taken", StandardCharsets.UTF_8);
 		assertThatExceptionOfType(UncheckedIOException.class).isThrownBy(() -> Scoreboard.create(file(), 1))
-			.withMessage("Cannot map scoreboard " + file());
+			.withMessage("Cannot map scoreboard " + file() + ": FileAlreadyExistsException");
 		assertThat(file()).hasContent("taken");
 	}
 

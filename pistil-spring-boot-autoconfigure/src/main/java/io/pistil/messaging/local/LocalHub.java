@@ -12,6 +12,7 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.HashMap;
@@ -135,7 +136,9 @@ public final class LocalHub implements Transport, ClusterCounts {
 			Duration spin) {
 		Path directory = directory(runDirectory);
 		try {
-			Files.createDirectories(directory);
+			// Queue contents are the arbiter's and its workers' alone.
+			Files.createDirectories(directory,
+					PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
 			return new LocalHub(directory, queues, clusterQueues, spin);
 		}
 		catch (IOException ex) {
