@@ -2,11 +2,7 @@ package io.pistil.sample;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -98,7 +94,7 @@ class KubeletIT extends ArbiterTestSupport {
 		for (int thread = 0; thread < LOAD_THREADS; thread++) {
 			this.load.execute(() -> {
 				while (endpointsListThePod.get()) {
-					String failure = fetchIndex();
+					String failure = SampleHttp.fetchIndex(this.filesPort);
 					if (failure == null) {
 						served.incrementAndGet();
 					}
@@ -168,24 +164,6 @@ class KubeletIT extends ArbiterTestSupport {
 		this.probes.scheduleAtFixedRate(() -> record.add(probe.passes(this.actuator)), 0, probe.period().toMillis(),
 				TimeUnit.MILLISECONDS);
 		return record;
-	}
-
-	/** GET / from the fserve pool; null when it answered 200 in full. */
-	private String fetchIndex() {
-		try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), this.filesPort)) {
-			socket.setSoTimeout(10_000);
-			OutputStream output = socket.getOutputStream();
-			output.write("GET /index.html HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
-				.getBytes(StandardCharsets.ISO_8859_1));
-			output.flush();
-			InputStream input = socket.getInputStream();
-			String response = new String(input.readAllBytes(), StandardCharsets.ISO_8859_1);
-			return response.startsWith("HTTP/1.1 200 OK") ? null
-					: "answered " + response.lines().findFirst().orElse("nothing");
-		}
-		catch (IOException ex) {
-			return ex.toString();
-		}
 	}
 
 	/** What a probe saw so far. */

@@ -1,13 +1,17 @@
 package io.pistil.sample;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
@@ -48,6 +52,28 @@ final class SampleHttp {
 			}
 		}
 		throw new UncheckedIOException(new IOException("No free loopback port between 20000 and 32000"));
+	}
+
+	/**
+	 * GET /index.html from the sample's fserve pool, one request per connection.
+	 * @param port the pool's port
+	 * @return null when it answered 200 in full, else what went wrong
+	 */
+	static String fetchIndex(int port) {
+		try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+			socket.setSoTimeout(10_000);
+			OutputStream output = socket.getOutputStream();
+			output.write("GET /index.html HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+				.getBytes(StandardCharsets.ISO_8859_1));
+			output.flush();
+			InputStream input = socket.getInputStream();
+			String response = new String(input.readAllBytes(), StandardCharsets.ISO_8859_1);
+			return response.startsWith("HTTP/1.1 200 OK") ? null
+					: "answered " + response.lines().findFirst().orElse("nothing");
+		}
+		catch (IOException ex) {
+			return ex.toString();
+		}
 	}
 
 	int port() {
