@@ -71,6 +71,19 @@ public class PistilProperties {
 	private List<String> signalPools = new ArrayList<>();
 
 	/**
+	 * Whether workers start with pistil's lean JVM options (-XX:+UseSerialGC,
+	 * -XX:TieredStopAtLevel=1, -XX:-UsePerfData) ahead of their own.
+	 */
+	private boolean leanJvmOptions = true;
+
+	/**
+	 * Settings every pool takes unless it sets its own, with the keys of
+	 * pistil.workers.<name> that are not a pool's alone; jvm-options go ahead of each
+	 * pool's own.
+	 */
+	private Pool defaults = new Pool();
+
+	/**
 	 * Pools by name: each entry overrides the @PistilWorker pool of that name or declares
 	 * a pool of its own.
 	 */
@@ -124,6 +137,22 @@ public class PistilProperties {
 		this.javaHome = javaHome;
 	}
 
+	public boolean isLeanJvmOptions() {
+		return this.leanJvmOptions;
+	}
+
+	public void setLeanJvmOptions(boolean leanJvmOptions) {
+		this.leanJvmOptions = leanJvmOptions;
+	}
+
+	public Pool getDefaults() {
+		return this.defaults;
+	}
+
+	public void setDefaults(Pool defaults) {
+		this.defaults = defaults;
+	}
+
 	public String getTreePath() {
 		return this.treePath;
 	}
@@ -156,6 +185,8 @@ public class PistilProperties {
 		PistilProperties node = new PistilProperties();
 		node.setGracefulTimeout(this.gracefulTimeout);
 		node.setHandleSignals(this.handleSignals);
+		node.setLeanJvmOptions(this.leanJvmOptions);
+		node.setDefaults(this.defaults);
 		node.setTreePath(this.treePath.isEmpty() ? path : this.treePath + "." + path);
 		node.setStrategy((supervisor.getStrategy() != null) ? supervisor.getStrategy() : Strategy.ONE_FOR_ONE);
 		node.getWorkers().putAll(pools);

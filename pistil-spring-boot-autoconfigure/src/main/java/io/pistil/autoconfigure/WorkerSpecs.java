@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.function.Consumer;
 
 import org.springframework.beans.factory.ListableBeanFactory;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.convert.DurationStyle;
 import org.springframework.util.ClassUtils;
 
@@ -29,6 +30,14 @@ import io.pistil.worker.Worker;
  */
 final class WorkerSpecs {
 
+	/**
+	 * What a worker JVM is given unless {@code pistil.lean-jvm-options} is off: a worker
+	 * runs one loop on a small heap, and these start it sooner and smaller (see the
+	 * README's "Worker JVM options" for the figures).
+	 */
+	static final List<String> LEAN_JVM_OPTIONS = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+			"-XX:-UsePerfData");
+
 	private final PistilProperties properties;
 
 	private final Map<String, DeclaredWorker> declared;
@@ -46,6 +55,7 @@ final class WorkerSpecs {
 	}
 
 	List<WorkerSpec> resolve() {
+		checkDefaults(this.properties.getDefaults());
 		Set<String> names = new LinkedHashSet<>(this.declared.keySet());
 		names.addAll(this.properties.getWorkers().keySet());
 		List<WorkerSpec> specs = new ArrayList<>();
@@ -57,41 +67,92 @@ final class WorkerSpecs {
 
 	private WorkerSpec resolve(String name, DeclaredWorker declared, PistilProperties.Pool pool) {
 		PistilProperties.Pool configured = (pool != null) ? pool : new PistilProperties.Pool();
+		PistilProperties.Pool defaults = this.properties.getDefaults();
 		ChildType type = first(configured.getType(), ChildType.WORKER);
 		ContextMode context = first(configured.getContext(), (declared != null) ? declared.context() : null,
-				ContextMode.SLIM);
-		Map<String, String> args = new LinkedHashMap<>((declared != null) ? declared.args() : Map.of());
+				defaults.getContext(), ContextMode.SLIM);
+		Map<String, String> args = new LinkedHashMap<>(defaults.getArgs());
+		args.putAll((declared != null) ? declared.args() : Map.of());
 		args.putAll(configured.getArgs());
-		RestartPolicy defaults = RestartPolicy.DEFAULT;
+		Map<String, String> environment = new LinkedHashMap<>(defaults.getEnv());
+		environment.putAll(configured.getEnv());
+		RestartPolicy restart = RestartPolicy.DEFAULT;
 		WorkerSpec.Builder spec = WorkerSpec.builder(name)
 			.type(type)
 			.workerClass(
 					(type == ChildType.SUPERVISOR) ? supervisedChildren(name) : workerClass(name, declared, configured))
 			.beanName((context == ContextMode.FULL) ? configured.getBean() : null)
 			.context(context)
-			.gracefulTimeout(first(configured.getGracefulTimeout(), this.properties.getGracefulTimeout()))
-			.environment(configured.getEnv())
+			.gracefulTimeout(first(configured.getGracefulTimeout(), defaults.getGracefulTimeout(),
+					this.properties.getGracefulTimeout()))
+			.environment(environment)
 			.args(args)
-			.restart(new RestartPolicy(first(configured.getRestart(), defaults.type()),
-					first(configured.getMaxRestarts(), defaults.maxRestarts()),
-					first(configured.getPeriod(), defaults.period()),
-					first(configured.getBackoffMin(), defaults.backoffMin()),
-					first(configured.getBackoffMax(), defaults.backoffMax()),
-					first(configured.getBackoffReset(), defaults.backoffReset())))
+			.jvmOptions(jvmOptions(declared, configured))
+			.restart(new RestartPolicy(first(configured.getRestart(), defaults.getRestart(), restart.type()),
+					first(configured.getMaxRestarts(), defaults.getMaxRestarts(), restart.maxRestarts()),
+					first(configured.getPeriod(), defaults.getPeriod(), restart.period()),
+					first(configured.getBackoffMin(), defaults.getBackoffMin(), restart.backoffMin()),
+					first(configured.getBackoffMax(), defaults.getBackoffMax(), restart.backoffMax()),
+					first(configured.getBackoffReset(), defaults.getBackoffReset(), restart.backoffReset())))
 			.tcp(TcpSpecs.tcp(name, configured))
 			.recycling(TcpSpecs.recycling(configured))
-			.runAs(new RunAs(configured.getUser(), configured.getGroup(),
-					RunAs.parseUmask(name, configured.getUmask())));
-		ifSet(first(configured.getWorkers(), (declared != null) ? declared.workers() : null), spec::workers);
-		ifSet(configured.getMinWorkers(), spec::minWorkers);
-		ifSet(configured.getMaxWorkers(), spec::maxWorkers);
-		ifSet(configured.getReloadSurge(), spec::reloadSurge);
-		ifSet(first(configured.getTimeout(), annotationDuration(declared, name, "timeout")), spec::timeout);
-		ifSet(configured.getBootTimeout(), spec::bootTimeout);
-		ifSet(first(configured.getPause(), annotationDuration(declared, name, "pause")), spec::pause);
-		ifSet(first(configured.getJvmOptions(), (declared != null) ? declared.jvmOptions() : null), spec::jvmOptions);
-		ifSet(configured.getShutdown(), spec::shutdown);
+			.runAs(new RunAs(first(configured.getUser(), defaults.getUser()),
+					first(configured.getGroup(), defaults.getGroup()),
+					RunAs.parseUmask(name, first(configured.getUmask(), defaults.getUmask()))));
+		ifSet(first(configured.getWorkers(), (declared != null) ? declared.workers() : null, defaults.getWorkers()),
+				spec::workers);
+		ifSet(first(configured.getMinWorkers(), defaults.getMinWorkers()), spec::minWorkers);
+		ifSet(first(configured.getMaxWorkers(), defaults.getMaxWorkers()), spec::maxWorkers);
+		ifSet(first(configured.getReloadSurge(), defaults.getReloadSurge()), spec::reloadSurge);
+		ifSet(first(configured.getTimeout(), annotationDuration(declared, name, "timeout"), defaults.getTimeout()),
+				spec::timeout);
+		ifSet(first(configured.getBootTimeout(), defaults.getBootTimeout()), spec::bootTimeout);
+		ifSet(first(configured.getPause(), annotationDuration(declared, name, "pause"), defaults.getPause()),
+				spec::pause);
+		ifSet(first(configured.getShutdown(), defaults.getShutdown()), spec::shutdown);
 		return spec.build();
+	}
+
+	/**
+	 * A worker's JVM options: the lean ones, then every pool's defaults, then its own
+	 * (its properties', else its annotation's). HotSpot takes the last of two settings of
+	 * one option, so a pool overrides a default by naming it again.
+	 */
+	private List<String> jvmOptions(DeclaredWorker declared, PistilProperties.Pool configured) {
+		List<String> options = new ArrayList<>(this.properties.isLeanJvmOptions() ? LEAN_JVM_OPTIONS : List.of());
+		List<String> defaults = this.properties.getDefaults().getJvmOptions();
+		options.addAll((defaults != null) ? defaults : List.of());
+		List<String> own = first(configured.getJvmOptions(), (declared != null) ? declared.jvmOptions() : null);
+		options.addAll((own != null) ? own : List.of());
+		return options;
+	}
+
+	/**
+	 * Refuses, under pistil.defaults, the keys that make a pool what it is: a default for
+	 * them would give every pool the same worker or address.
+	 */
+	static void checkDefaults(PistilProperties.Pool defaults) {
+		PistilProperties.Pool unset = new PistilProperties.Pool();
+		Map<String, Boolean> set = new LinkedHashMap<>();
+		set.put("type", defaults.getType() != null);
+		set.put("worker-class", defaults.getWorkerClass() != null);
+		set.put("bean", defaults.getBean() != null);
+		set.put("children", !defaults.getChildren().isEmpty());
+		set.put("strategy", defaults.getStrategy() != null);
+		set.put("listen", !defaults.getListen().isEmpty());
+		set.put("backlog", defaults.getBacklog() != unset.getBacklog());
+		set.put("reuse-port", defaults.isReusePort() != unset.isReusePort());
+		set.put("threads", !defaults.getThreads().equals(unset.getThreads()));
+		set.put("worker-connections", defaults.getWorkerConnections() != unset.getWorkerConnections());
+		set.put("max-requests", defaults.getMaxRequests() != unset.getMaxRequests());
+		set.put("max-requests-jitter", defaults.getMaxRequestsJitter() != unset.getMaxRequestsJitter());
+		set.put("max-memory", defaults.getMaxMemory() != null);
+		set.forEach((key, isSet) -> {
+			if (isSet) {
+				throw new InvalidConfigurationPropertyValueException("pistil.defaults." + key, "(set)",
+						"it belongs to one pool: set it under pistil.workers.<name>." + key + " instead");
+			}
+		});
 	}
 
 	private static <T> void ifSet(T value, Consumer<T> setter) {
