@@ -77,11 +77,11 @@ public class PistilProperties {
 	private boolean leanJvmOptions = true;
 
 	/**
-	 * Settings every pool takes unless it sets its own, with the keys of
-	 * pistil.workers.<name> that are not a pool's alone; jvm-options go ahead of each
-	 * pool's own.
+	 * Settings every pool takes unless it sets its own (or its annotation does): the keys
+	 * of pistil.workers.<name> that are not a pool's alone. Their jvm-options go ahead of
+	 * each pool's own; their env and args under each pool's own.
 	 */
-	private Pool defaults = new Pool();
+	private PoolSettings defaults = new PoolSettings();
 
 	/**
 	 * Pools by name: each entry overrides the @PistilWorker pool of that name or declares
@@ -145,11 +145,11 @@ public class PistilProperties {
 		this.leanJvmOptions = leanJvmOptions;
 	}
 
-	public Pool getDefaults() {
+	public PoolSettings getDefaults() {
 		return this.defaults;
 	}
 
-	public void setDefaults(Pool defaults) {
+	public void setDefaults(PoolSettings defaults) {
 		this.defaults = defaults;
 	}
 
@@ -212,28 +212,12 @@ public class PistilProperties {
 	// The processor stops at the map of pools; marked as a source, it also writes this
 	// type's own metadata (descriptions from the Javadoc below), against which a test
 	// checks the pistil.workers.*.<key> entries of the additional metadata.
+	/**
+	 * What a pool and the defaults of every pool share: how many workers, how they are
+	 * supervised and stopped, and how their JVMs start.
+	 */
 	@ConfigurationPropertiesSource
-	public static class Pool {
-
-		/**
-		 * What the pool's children are: 'worker' (default) runs a Worker; 'tcp' runs a
-		 * TcpWorker that serves the connections of the pool's listen addresses;
-		 * 'supervisor' is a child JVM running an arbiter of its own over the pool's
-		 * 'children'.
-		 */
-		private ChildType type;
-
-		/**
-		 * For a supervisor pool: the pools its children supervise, by name, with the same
-		 * keys as pistil.workers.
-		 */
-		private final Map<String, Pool> children = new LinkedHashMap<>();
-
-		/**
-		 * For a supervisor pool: which of its children's workers it restarts when one is
-		 * restarted. Defaults to one-for-one.
-		 */
-		private Strategy strategy;
+	public static class PoolSettings {
 
 		/**
 		 * Which ends of a worker are restarted: 'permanent' (every one), 'transient' (all
@@ -275,18 +259,6 @@ public class PistilProperties {
 		 * backoff. Defaults to 30s.
 		 */
 		private Duration backoffReset;
-
-		/**
-		 * Fully qualified name of the Worker class, for a pool not declared
-		 * by @PistilWorker.
-		 */
-		private String workerClass;
-
-		/**
-		 * Name of a Worker bean of the application whose class the pool runs, for a pool
-		 * not declared by @PistilWorker.
-		 */
-		private String bean;
 
 		/**
 		 * Number of workers to keep running. Defaults to the annotation's value, or 1.
@@ -378,26 +350,6 @@ public class PistilProperties {
 		 */
 		private final Map<String, String> args = new LinkedHashMap<>();
 
-		public ChildType getType() {
-			return this.type;
-		}
-
-		public void setType(ChildType type) {
-			this.type = type;
-		}
-
-		public Map<String, Pool> getChildren() {
-			return this.children;
-		}
-
-		public Strategy getStrategy() {
-			return this.strategy;
-		}
-
-		public void setStrategy(Strategy strategy) {
-			this.strategy = strategy;
-		}
-
 		public RestartType getRestart() {
 			return this.restart;
 		}
@@ -452,75 +404,6 @@ public class PistilProperties {
 
 		public void setBackoffReset(Duration backoffReset) {
 			this.backoffReset = backoffReset;
-		}
-
-		/**
-		 * Addresses a tcp pool listens on: host:port, [ipv6]:port or unix:/path. The
-		 * arbiter binds them (SO_REUSEADDR), or takes them from systemd's socket
-		 * activation, and keeps them open across worker restarts and reloads; its workers
-		 * share them.
-		 */
-		private List<String> listen = new ArrayList<>();
-
-		/**
-		 * Length of each listening socket's queue of connections waiting to be accepted.
-		 */
-		private int backlog = 2048;
-
-		/**
-		 * Whether each worker of a tcp pool binds sockets of its own (SO_REUSEPORT)
-		 * instead of sharing the arbiter's: the kernel spreads connections evenly over
-		 * the workers, but the connections queued on a worker's socket when it stops are
-		 * lost.
-		 */
-		private boolean reusePort;
-
-		/**
-		 * How many connections a worker of a tcp pool serves at once: 1 serves them one
-		 * after the other on the accepting thread (gunicorn's sync worker), N on a pool
-		 * of N threads, 'virtual' each on a virtual thread (Java 21 or newer), up to
-		 * worker-connections.
-		 */
-		private String threads = "1";
-
-		/**
-		 * With threads 'virtual', the most connections a worker serves at once.
-		 */
-		private int workerConnections = 1000;
-
-		/**
-		 * Number of connections after which a worker of a tcp pool is replaced
-		 * (gunicorn's max_requests); 0 for no limit. The replacement is ready before the
-		 * worker stops accepting.
-		 */
-		private long maxRequests;
-
-		/**
-		 * Up to this many connections added at random to each worker's max-requests, so
-		 * that workers started together are not replaced together.
-		 */
-		private long maxRequestsJitter;
-
-		/**
-		 * Resident memory (RSS) beyond which a worker is replaced, e.g. 256MB; none by
-		 * default. The replacement is ready before the worker stops.
-		 */
-		private DataSize maxMemory;
-
-		public String getWorkerClass() {
-			return this.workerClass;
-		}
-
-		public void setWorkerClass(String workerClass) {
-			this.workerClass = workerClass;
-		}
-
-		public String getBean() {
-			return this.bean;
-		}
-
-		public void setBean(String bean) {
-			this.bean = bean;
 		}
 
 		public Integer getWorkers() {
@@ -633,6 +516,132 @@ public class PistilProperties {
 
 		public Map<String, String> getArgs() {
 			return this.args;
+		}
+
+	}
+
+	@ConfigurationPropertiesSource
+	public static class Pool extends PoolSettings {
+
+		/**
+		 * What the pool's children are: 'worker' (default) runs a Worker; 'tcp' runs a
+		 * TcpWorker that serves the connections of the pool's listen addresses;
+		 * 'supervisor' is a child JVM running an arbiter of its own over the pool's
+		 * 'children'.
+		 */
+		private ChildType type;
+
+		/**
+		 * For a supervisor pool: the pools its children supervise, by name, with the same
+		 * keys as pistil.workers.
+		 */
+		private final Map<String, Pool> children = new LinkedHashMap<>();
+
+		/**
+		 * For a supervisor pool: which of its children's workers it restarts when one is
+		 * restarted. Defaults to one-for-one.
+		 */
+		private Strategy strategy;
+
+		/**
+		 * Fully qualified name of the Worker class, for a pool not declared
+		 * by @PistilWorker.
+		 */
+		private String workerClass;
+
+		/**
+		 * Name of a Worker bean of the application whose class the pool runs, for a pool
+		 * not declared by @PistilWorker.
+		 */
+		private String bean;
+
+		public ChildType getType() {
+			return this.type;
+		}
+
+		public void setType(ChildType type) {
+			this.type = type;
+		}
+
+		public Map<String, Pool> getChildren() {
+			return this.children;
+		}
+
+		public Strategy getStrategy() {
+			return this.strategy;
+		}
+
+		public void setStrategy(Strategy strategy) {
+			this.strategy = strategy;
+		}
+
+		/**
+		 * Addresses a tcp pool listens on: host:port, [ipv6]:port or unix:/path. The
+		 * arbiter binds them (SO_REUSEADDR), or takes them from systemd's socket
+		 * activation, and keeps them open across worker restarts and reloads; its workers
+		 * share them.
+		 */
+		private List<String> listen = new ArrayList<>();
+
+		/**
+		 * Length of each listening socket's queue of connections waiting to be accepted.
+		 */
+		private int backlog = 2048;
+
+		/**
+		 * Whether each worker of a tcp pool binds sockets of its own (SO_REUSEPORT)
+		 * instead of sharing the arbiter's: the kernel spreads connections evenly over
+		 * the workers, but the connections queued on a worker's socket when it stops are
+		 * lost.
+		 */
+		private boolean reusePort;
+
+		/**
+		 * How many connections a worker of a tcp pool serves at once: 1 serves them one
+		 * after the other on the accepting thread (gunicorn's sync worker), N on a pool
+		 * of N threads, 'virtual' each on a virtual thread (Java 21 or newer), up to
+		 * worker-connections.
+		 */
+		private String threads = "1";
+
+		/**
+		 * With threads 'virtual', the most connections a worker serves at once.
+		 */
+		private int workerConnections = 1000;
+
+		/**
+		 * Number of connections after which a worker of a tcp pool is replaced
+		 * (gunicorn's max_requests); 0 for no limit. The replacement is ready before the
+		 * worker stops accepting.
+		 */
+		private long maxRequests;
+
+		/**
+		 * Up to this many connections added at random to each worker's max-requests, so
+		 * that workers started together are not replaced together.
+		 */
+		private long maxRequestsJitter;
+
+		/**
+		 * Resident memory (RSS) beyond which a worker is replaced, e.g. 256MB; none by
+		 * default. The replacement is ready before the worker stops.
+		 */
+		private DataSize maxMemory;
+
+		public String getWorkerClass() {
+			return this.workerClass;
+		}
+
+		public void setWorkerClass(String workerClass) {
+			this.workerClass = workerClass;
+		}
+
+		public String getBean() {
+			return this.bean;
+		}
+
+		public void setBean(String bean) {
+			this.bean = bean;
 		}
 
 		public List<String> getListen() {

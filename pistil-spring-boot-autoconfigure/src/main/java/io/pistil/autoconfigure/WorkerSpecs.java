@@ -10,7 +10,6 @@ import java.util.Set;
 import java.util.function.Consumer;
 
 import org.springframework.beans.factory.ListableBeanFactory;
-import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.convert.DurationStyle;
 import org.springframework.util.ClassUtils;
 
@@ -55,7 +54,6 @@ final class WorkerSpecs {
 	}
 
 	List<WorkerSpec> resolve() {
-		checkDefaults(this.properties.getDefaults());
 		Set<String> names = new LinkedHashSet<>(this.declared.keySet());
 		names.addAll(this.properties.getWorkers().keySet());
 		List<WorkerSpec> specs = new ArrayList<>();
@@ -67,7 +65,7 @@ final class WorkerSpecs {
 
 	private WorkerSpec resolve(String name, DeclaredWorker declared, PistilProperties.Pool pool) {
 		PistilProperties.Pool configured = (pool != null) ? pool : new PistilProperties.Pool();
-		PistilProperties.Pool defaults = this.properties.getDefaults();
+		PistilProperties.PoolSettings defaults = this.properties.getDefaults();
 		ChildType type = first(configured.getType(), ChildType.WORKER);
 		ContextMode context = first(configured.getContext(), (declared != null) ? declared.context() : null,
 				defaults.getContext(), ContextMode.SLIM);
@@ -125,34 +123,6 @@ final class WorkerSpecs {
 		List<String> own = first(configured.getJvmOptions(), (declared != null) ? declared.jvmOptions() : null);
 		options.addAll((own != null) ? own : List.of());
 		return options;
-	}
-
-	/**
-	 * Refuses, under pistil.defaults, the keys that make a pool what it is: a default for
-	 * them would give every pool the same worker or address.
-	 */
-	static void checkDefaults(PistilProperties.Pool defaults) {
-		PistilProperties.Pool unset = new PistilProperties.Pool();
-		Map<String, Boolean> set = new LinkedHashMap<>();
-		set.put("type", defaults.getType() != null);
-		set.put("worker-class", defaults.getWorkerClass() != null);
-		set.put("bean", defaults.getBean() != null);
-		set.put("children", !defaults.getChildren().isEmpty());
-		set.put("strategy", defaults.getStrategy() != null);
-		set.put("listen", !defaults.getListen().isEmpty());
-		set.put("backlog", defaults.getBacklog() != unset.getBacklog());
-		set.put("reuse-port", defaults.isReusePort() != unset.isReusePort());
-		set.put("threads", !defaults.getThreads().equals(unset.getThreads()));
-		set.put("worker-connections", defaults.getWorkerConnections() != unset.getWorkerConnections());
-		set.put("max-requests", defaults.getMaxRequests() != unset.getMaxRequests());
-		set.put("max-requests-jitter", defaults.getMaxRequestsJitter() != unset.getMaxRequestsJitter());
-		set.put("max-memory", defaults.getMaxMemory() != null);
-		set.forEach((key, isSet) -> {
-			if (isSet) {
-				throw new InvalidConfigurationPropertyValueException("pistil.defaults." + key, "(set)",
-						"it belongs to one pool: set it under pistil.workers.<name>." + key + " instead");
-			}
-		});
 	}
 
 	private static <T> void ifSet(T value, Consumer<T> setter) {

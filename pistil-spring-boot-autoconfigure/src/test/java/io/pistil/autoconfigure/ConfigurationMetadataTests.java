@@ -54,6 +54,8 @@ class ConfigurationMetadataTests {
 	private static final String POOL_SOURCE_METADATA = "META-INF/spring/configuration-metadata/"
 			+ PistilProperties.Pool.class.getName() + ".json";
 
+	private static final String DEFAULTS = "pistil.defaults.";
+
 	/** Set by pistil in supervisor children, never by users. */
 	private static final Set<String> INTERNAL = Set.of("pistil.tree-path");
 
@@ -157,7 +159,10 @@ class ConfigurationMetadataTests {
 			String readmeName = name.replace(".*.", ".<name>.");
 			boolean keysListed = byName.containsKey(name) && byName.get(name).mapsToGroups()
 					&& listed.stream().anyMatch((row) -> row.startsWith(readmeName + "."));
-			if (!listed.contains(readmeName) && !keysListed) {
+			// One row documents every default: each is a pool key, with its own row.
+			boolean defaultListed = name.startsWith(DEFAULTS) && listed.contains(DEFAULTS + "<key>")
+					&& listed.contains("pistil.workers.<name>." + name.substring(DEFAULTS.length()));
+			if (!listed.contains(readmeName) && !keysListed && !defaultListed) {
 				unlisted.add(readmeName);
 			}
 		}

@@ -1,6 +1,7 @@
 package io.pistil.autoconfigure;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,7 +56,7 @@ class WorkerSpecsTests {
 		assertThat(spec.context()).isEqualTo(ContextMode.FULL);
 		assertThat(spec.beanName()).as("a worker class is never a bean of the application: the child registers it")
 			.isNull();
-		assertThat(spec.jvmOptions()).containsExactly("-Xmx32m");
+		assertThat(spec.jvmOptions()).containsExactly(lean("-Xmx32m"));
 		assertThat(spec.args()).containsOnly(Map.entry("queue", "mail"), Map.entry("batch", "a=b"));
 	}
 
@@ -81,7 +82,7 @@ class WorkerSpecsTests {
 		assertThat(spec.pause()).isEqualTo(Duration.ofSeconds(2));
 		assertThat(spec.context()).isEqualTo(ContextMode.SLIM);
 		assertThat(spec.beanName()).as("a slim context runs the worker class, not a bean").isNull();
-		assertThat(spec.jvmOptions()).containsExactly("-Xmx64m", "-XX:+UseSerialGC");
+		assertThat(spec.jvmOptions()).containsExactly(lean("-Xmx64m", "-XX:+UseSerialGC"));
 		assertThat(spec.environment()).containsExactly(Map.entry("TZ", "UTC"));
 		assertThat(spec.args()).containsOnly(Map.entry("queue", "mail"), Map.entry("batch", "50"),
 				Map.entry("retries", "3"));
@@ -101,9 +102,49 @@ class WorkerSpecsTests {
 		assertThat(spec.gracefulTimeout()).isEqualTo(Duration.ofSeconds(12));
 		assertThat(spec.pause()).isEqualTo(Duration.ofMillis(100));
 		assertThat(spec.context()).isEqualTo(ContextMode.SLIM);
-		assertThat(spec.jvmOptions()).isEmpty();
+		assertThat(spec.jvmOptions()).containsExactlyElementsOf(WorkerSpecs.LEAN_JVM_OPTIONS);
 		assertThat(spec.environment()).isEmpty();
 		assertThat(spec.args()).isEmpty();
+	}
+
+	@Test
+	void theDefaultsComeAfterThePoolAndItsAnnotationAndTheirJvmOptionsFirst() {
+		declare("timedWorker", TimedWorker.class);
+		PistilProperties.PoolSettings defaults = this.properties.getDefaults();
+		defaults.setTimeout(Duration.ofSeconds(7));
+		defaults.setBootTimeout(Duration.ofSeconds(9));
+		defaults.setGracefulTimeout(Duration.ofSeconds(3));
+		defaults.setMaxRestarts(2);
+		defaults.setJvmOptions(List.of("-Xmx48m", "-Xss512k"));
+		defaults.getEnv().putAll(Map.of("A", "default", "B", "default"));
+		defaults.getArgs().put("queue", "default");
+		PistilProperties.Pool pool = pool("p");
+		pool.getEnv().put("B", "pool");
+		pool.setBootTimeout(Duration.ofSeconds(20));
+
+		WorkerSpec spec = single();
+
+		assertThat(spec.timeout()).as("the annotation's").isEqualTo(Duration.ofSeconds(5));
+		assertThat(spec.bootTimeout()).as("the pool's").isEqualTo(Duration.ofSeconds(20));
+		assertThat(spec.gracefulTimeout()).as("the default's, over pistil.graceful-timeout")
+			.isEqualTo(Duration.ofSeconds(3));
+		assertThat(spec.restart().maxRestarts()).isEqualTo(2);
+		assertThat(spec.jvmOptions()).containsExactly(lean("-Xmx48m", "-Xss512k", "-Xmx32m"));
+		assertThat(spec.environment()).containsExactlyInAnyOrderEntriesOf(Map.of("A", "default", "B", "pool"));
+		assertThat(spec.args()).containsEntry("queue", "mail");
+	}
+
+	@Test
+	void theLeanJvmOptionsCanBeTurnedOff() {
+		this.properties.setLeanJvmOptions(false);
+		pool("plain").setWorkerClass(PlainWorker.class.getName());
+		assertThat(single().jvmOptions()).isEmpty();
+	}
+
+	private static String[] lean(String... own) {
+		List<String> options = new ArrayList<>(WorkerSpecs.LEAN_JVM_OPTIONS);
+		options.addAll(List.of(own));
+		return options.toArray(String[]::new);
 	}
 
 	@Test
