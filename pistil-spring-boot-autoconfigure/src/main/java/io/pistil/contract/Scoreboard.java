@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
@@ -79,20 +78,15 @@ public final class Scoreboard implements AutoCloseable {
 	}
 
 	private static MappedByteBuffer map(Path file, long size, boolean create) {
-		StandardOpenOption[] options = create
-				? new StandardOpenOption[] { StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
-						StandardOpenOption.WRITE }
-				: new StandardOpenOption[] { StandardOpenOption.READ, StandardOpenOption.WRITE };
-		// The mapping outlives the channel: nothing stays open but the mapping itself.
-		try (FileChannel channel = FileChannel.open(file, options)) {
+		try {
 			if (create) {
-				// Written, not sparse: a full disk fails here, not as SIGBUS on a store.
-				ByteBuffer zeros = ByteBuffer.allocate((int) size);
-				while (zeros.hasRemaining()) {
-					channel.write(zeros, zeros.position());
-				}
+				return MappedFiles.create(file, size);
 			}
-			return channel.map(FileChannel.MapMode.READ_WRITE, 0, size);
+			// The mapping outlives the channel: nothing stays open but the mapping
+			// itself.
+			try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+				return channel.map(FileChannel.MapMode.READ_WRITE, 0, size);
+			}
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException("Cannot map scoreboard " + file + ": " + RunFiles.reason(ex), ex);

@@ -8,7 +8,13 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
-/** Maps the files the hub and its workers share, as the scoreboard does. */
+import io.pistil.contract.MappedFiles;
+import io.pistil.contract.RunFiles;
+
+/**
+ * Maps the files the hub and its workers share, as the scoreboard does: written out when
+ * made, so a full disk fails their creation rather than a store into them.
+ */
 final class SharedFile {
 
 	private SharedFile() {
@@ -21,7 +27,12 @@ final class SharedFile {
 	 * @return the mapping, native order
 	 */
 	static MappedByteBuffer create(Path file, long size) {
-		return map(file, size, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
+		try {
+			return mapped(MappedFiles.create(file, size));
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Cannot map " + file + ": " + RunFiles.reason(ex), ex);
+		}
 	}
 
 	/**
@@ -32,16 +43,6 @@ final class SharedFile {
 	static MappedByteBuffer open(Path file) {
 		try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
 			return mapped(channel.map(FileChannel.MapMode.READ_WRITE, 0, channel.size()));
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException("Cannot map " + file, ex);
-		}
-	}
-
-	private static MappedByteBuffer map(Path file, long size, StandardOpenOption... options) {
-		// The mapping outlives the channel: nothing stays open but the mapping itself.
-		try (FileChannel channel = FileChannel.open(file, options)) {
-			return mapped(channel.map(FileChannel.MapMode.READ_WRITE, 0, size));
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException("Cannot map " + file, ex);
