@@ -28,18 +28,19 @@ class ArchitectureTests {
 	@Test
 	void productionClassesOfEveryPackageAreImported() {
 		assertThat(classes.stream().map((type) -> type.getPackageName()).distinct()).containsExactlyInAnyOrder(
-				"io.pistil.actuate", "io.pistil.arbiter", "io.pistil.autoconfigure", "io.pistil.child",
-				"io.pistil.contract", "io.pistil.net", "io.pistil.process", "io.pistil.worker", "io.pistil.messaging",
-				"io.pistil.messaging.autoconfigure", "io.pistil.messaging.cluster", "io.pistil.messaging.local",
-				"io.pistil.messaging.support");
+				"io.pistil.actuate", "io.pistil.arbiter", "io.pistil.autoconfigure", "io.pistil.cache",
+				"io.pistil.child", "io.pistil.contract", "io.pistil.net", "io.pistil.process", "io.pistil.worker",
+				"io.pistil.messaging", "io.pistil.messaging.autoconfigure", "io.pistil.messaging.cluster",
+				"io.pistil.messaging.local", "io.pistil.messaging.support");
 		assertThat(classes.stream().map((type) -> type.getSimpleName())).doesNotContain("ArchitectureTests",
 				"NativeProcessControlTests");
 	}
 
 	/**
-	 * From the bottom: the worker API and the native layer depend on no other part; the
-	 * arbiter↔child contract sits on them; the engine and the child's runtime each on the
-	 * contract, never on each other; the Spring Boot wiring and the actuator on top.
+	 * From the bottom: the worker API, the native layer and the start-up cache depend on
+	 * no other part; the arbiter↔child contract sits on them; the engine and the child's
+	 * runtime each on the contract, never on each other; the Spring Boot wiring and the
+	 * actuator on top.
 	 */
 	@Test
 	void everyPackageDependsOnlyOnTheLayersBelowIt() {
@@ -51,6 +52,8 @@ class ArchitectureTests {
 			.definedBy("io.pistil.process..")
 			.layer("net")
 			.definedBy("io.pistil.net..")
+			.layer("cache")
+			.definedBy("io.pistil.cache..")
 			.layer("contract")
 			.definedBy("io.pistil.contract..")
 			.layer("arbiter")
@@ -67,10 +70,12 @@ class ArchitectureTests {
 			.mayNotAccessAnyLayer()
 			.whereLayer("net")
 			.mayOnlyAccessLayers("process")
+			.whereLayer("cache")
+			.mayNotAccessAnyLayer()
 			.whereLayer("contract")
 			.mayOnlyAccessLayers("worker", "net")
 			.whereLayer("arbiter")
-			.mayOnlyAccessLayers("worker", "process", "net", "contract")
+			.mayOnlyAccessLayers("worker", "process", "net", "cache", "contract")
 			.whereLayer("child")
 			.mayOnlyAccessLayers("worker", "net", "contract")
 			.whereLayer("actuate")

@@ -231,7 +231,8 @@ public class PistilEndpoint {
 
 	private static WorkerDescriptor describe(WorkerSnapshot worker) {
 		return new WorkerDescriptor(worker.number(), worker.pid(), worker.state(), worker.startedAt(),
-				worker.heartbeatAge().toMillis(), worker.requests(), residentBytes(worker.pid()));
+				worker.heartbeatAge().toMillis(), worker.requests(), residentBytes(worker.pid()),
+				worker.startupCache());
 	}
 
 	/** The worker's resident set size, from /proc; null once it has exited. */
@@ -288,9 +289,10 @@ public class PistilEndpoint {
 	 * while it boots)
 	 * @param requests requests it has handled
 	 * @param rssBytes its resident memory, or null if it has just exited
+	 * @param startupCache whether it started from the start-up cache
 	 */
 	public record WorkerDescriptor(int number, long pid, WorkerState state, Instant startedAt, long heartbeatAgeMillis,
-			long requests, @Nullable Long rssBytes) {
+			long requests, @Nullable Long rssBytes, boolean startupCache) {
 	}
 
 }

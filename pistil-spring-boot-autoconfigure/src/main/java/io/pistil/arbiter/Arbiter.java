@@ -1,14 +1,21 @@
 package io.pistil.arbiter;
 
+import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
 
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
 import io.pistil.arbiter.Snapshots.ArbiterSnapshot;
 import io.pistil.arbiter.Snapshots.PoolSnapshot;
+import io.pistil.cache.JavaRuntime;
+import io.pistil.cache.StartupCache;
 import io.pistil.net.ListenException;
 import io.pistil.process.ProcessControl;
 
@@ -24,6 +31,8 @@ import io.pistil.process.ProcessControl;
  * the snapshot the arbiter thread published last.
  */
 public final class Arbiter implements AutoCloseable {
+
+	private static final Log logger = LogFactory.getLog(Arbiter.class);
 
 	private static final Duration TICK = Duration.ofMillis(100);
 
@@ -79,13 +88,54 @@ public final class Arbiter implements AutoCloseable {
 		}
 	}
 
-	/** The children's class path: unpacking a jar fills the disk as much as the rest. */
-	private String childClassPath(RunDirectory runDirectory) {
+	/**
+	 * The children's class path (unpacking a jar fills the disk as much as the rest), and
+	 * the start-up cache for it.
+	 */
+	private ChildClassPath childClassPath(RunDirectory runDirectory) {
+		Path cacheDirectory = this.options.startupCacheDirectory();
+		if (cacheDirectory != null) {
+			boolean existed = Files.isDirectory(cacheDirectory);
+			try {
+				StartupCache.prepareDirectory(cacheDirectory);
+				return withCache(this.launch.childClassPath(runDirectory.path(), cacheDirectory), cacheDirectory);
+			}
+			catch (IOException | UncheckedIOException ex) {
+				logger.warn("pistil: no start-up cache for the workers: cannot use " + cacheDirectory
+						+ " (pistil.cache.directory): " + ex.getMessage());
+				if (!existed) {
+					deleteIfEmpty(cacheDirectory);
+				}
+			}
+		}
 		try {
-			return this.launch.childClassPath(runDirectory.path());
+			return new ChildClassPath(this.launch.childClassPath(runDirectory.path(), null), null);
 		}
 		catch (UncheckedIOException ex) {
 			throw new RunDirectoryException(this.options.runDirectoryParent(), ex);
+		}
+	}
+
+	/** A cache directory made just now for nothing (a full disk) goes again. */
+	private static void deleteIfEmpty(Path directory) {
+		try {
+			Files.deleteIfExists(directory);
+		}
+		catch (IOException ex) {
+			// Not empty, or not ours to remove: a cache directory may stay.
+		}
+	}
+
+	private ChildClassPath withCache(String classPath, Path cacheDirectory) {
+		try {
+			return new ChildClassPath(classPath,
+					StartupCache.open(cacheDirectory, JavaRuntime.of(this.launch.javaExecutable()), classPath)
+						.orElse(null));
+		}
+		catch (IOException ex) {
+			logger.warn("pistil: no start-up cache for the workers: cannot tell which JVM "
+					+ this.launch.javaExecutable() + " is: " + ex.getMessage());
+			return new ChildClassPath(classPath, null);
 		}
 	}
 
@@ -115,7 +165,7 @@ public final class Arbiter implements AutoCloseable {
 		RunDirectory runDirectory = RunDirectory.create(this.options.runDirectoryParent(), this.pid, SCOREBOARD_SLOTS);
 		PoolListeners listeners = null;
 		try {
-			String childClassPath = childClassPath(runDirectory);
+			ChildClassPath childClassPath = childClassPath(runDirectory);
 			listeners = new PoolListeners(this.processes.sockets(), this.launch.environment(), this.pid);
 			listeners.open(this.pools.all().stream().map((pool) -> pool.spec).toList());
 			this.lifecycle.moveTo(ArbiterState.STARTING);

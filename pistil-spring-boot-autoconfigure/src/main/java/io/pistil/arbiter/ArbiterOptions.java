@@ -35,6 +35,8 @@ public final class ArbiterOptions {
 
 	private Path runDirectoryParent = Path.of(System.getProperty("java.io.tmpdir"));
 
+	private Path startupCacheDirectory;
+
 	private ArbiterOptions() {
 	}
 
@@ -65,6 +67,7 @@ public final class ArbiterOptions {
 		copy.clock = this.clock;
 		copy.callTimeout = this.callTimeout;
 		copy.runDirectoryParent = this.runDirectoryParent;
+		copy.startupCacheDirectory = this.startupCacheDirectory;
 		return copy;
 	}
 
@@ -155,6 +158,19 @@ public final class ArbiterOptions {
 		return copy;
 	}
 
+	/**
+	 * Gives the workers a start-up cache in a directory, and unpacks an executable jar
+	 * there, once per jar content, rather than into each run directory.
+	 * @param startupCacheDirectory the cache's directory, or null for no cache (the
+	 * default)
+	 * @return the options with this cache
+	 */
+	public ArbiterOptions withStartupCache(Path startupCacheDirectory) {
+		ArbiterOptions copy = copy();
+		copy.startupCacheDirectory = startupCacheDirectory;
+		return copy;
+	}
+
 	public PrintStream out() {
 		return this.out;
 	}
@@ -197,6 +213,11 @@ public final class ArbiterOptions {
 
 	public Path runDirectoryParent() {
 		return this.runDirectoryParent;
+	}
+
+	/** The start-up cache's directory, or null for none. */
+	public Path startupCacheDirectory() {
+		return this.startupCacheDirectory;
 	}
 
 }

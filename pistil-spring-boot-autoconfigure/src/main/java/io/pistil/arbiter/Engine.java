@@ -17,6 +17,7 @@ import io.pistil.arbiter.ArbiterEvent.ArbiterStopping;
 import io.pistil.arbiter.ArbiterEvent.WorkerReady;
 import io.pistil.arbiter.Snapshots.ArbiterSnapshot;
 import io.pistil.arbiter.Snapshots.PoolSnapshot;
+import io.pistil.cache.StartupCache;
 import io.pistil.process.ProcessControl;
 
 /**
@@ -45,6 +46,8 @@ final class Engine implements ArbiterLoop.Body, Watchdog.Findings {
 	private final PoolListeners listeners;
 
 	private final RunDirectory runDirectory;
+
+	private final StartupCache cache;
 
 	private final Events events;
 
@@ -77,7 +80,7 @@ final class Engine implements ArbiterLoop.Body, Watchdog.Findings {
 	private RuntimeException startFailure;
 
 	Engine(long pid, Pools pools, LaunchSettings launch, ProcessControl processes, ArbiterOptions options,
-			Lifecycle lifecycle, PoolListeners listeners, RunDirectory runDirectory, String childClassPath,
+			Lifecycle lifecycle, PoolListeners listeners, RunDirectory runDirectory, ChildClassPath childClassPath,
 			Consumer<Runnable> commands) {
 		this.pid = pid;
 		this.pools = pools;
@@ -86,6 +89,7 @@ final class Engine implements ArbiterLoop.Body, Watchdog.Findings {
 		this.lifecycle = lifecycle;
 		this.listeners = listeners;
 		this.runDirectory = runDirectory;
+		this.cache = childClassPath.cache();
 		this.commands = commands;
 		this.events = new Events(options.listeners());
 		this.signals = new WorkerSignals(processes, this.events);
@@ -216,13 +220,34 @@ final class Engine implements ArbiterLoop.Body, Watchdog.Findings {
 		long now = now();
 		Exit exit = this.reaper.reap(pool, worker, now);
 		this.replacements.ended(pool, worker);
-		this.supervisor.ended(pool, exit, now);
+		if (!refusedCache(pool, exit)) {
+			this.supervisor.ended(pool, exit, now);
+		}
 		afterCommand();
+	}
+
+	/**
+	 * A worker that died before it was ready with the start-up cache: the cache is
+	 * discarded, and the pool starts a worker without it, as if nothing had happened
+	 * (outside a reload, which judges its new workers itself).
+	 */
+	private boolean refusedCache(Pool pool, Exit exit) {
+		WorkerProcess worker = exit.worker();
+		if (worker.cachedStart == null || worker.wasReady() || exit.requested() || pool.state == PoolState.RELOADING
+				|| !this.cache.refused(worker.cachedStart, worker.toString())) {
+			return false;
+		}
+		logger.warn("pistil: worker " + worker + " " + exit.status() + " before it was ready with the start-up cache; "
+				+ "starting one without it");
+		return true;
 	}
 
 	@Override
 	public void ready(WorkerProcess worker, long now) {
 		Duration bootTime = Duration.ofNanos(now - worker.spawnedAt);
+		if (this.cache != null) {
+			this.cache.booted(worker.spec.name(), worker.cachedStart != null, bootTime);
+		}
 		logger.info("pistil: worker " + worker + " ready in " + Watchdog.seconds(bootTime.toNanos()));
 		this.events.publish(new WorkerReady(worker.spec.name(), worker.number, worker.pid, bootTime));
 		this.replacements.ready(worker, now);
@@ -345,6 +370,9 @@ final class Engine implements ArbiterLoop.Body, Watchdog.Findings {
 
 	private void closeEverything() {
 		this.launcher.awaitOutput();
+		if (this.cache != null) {
+			this.cache.close();
+		}
 		this.listeners.close();
 		this.runDirectory.close();
 		publishSnapshot(now());

@@ -7,20 +7,30 @@ import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Enumeration;
 import java.util.List;
+import java.util.jar.JarOutputStream;
+import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 
+import io.pistil.cache.Digests;
 import io.pistil.contract.RunFiles;
 
 /**
- * Unpacks a Spring Boot executable jar into a plain class path. Children started from the
- * nested jars through Spring Boot's launcher boot about twice as slowly as from plain
- * files, and an arbiter starts many children: one unpacking at start-up pays for itself
- * at once.
+ * Unpacks a Spring Boot executable jar into a plain class path of jars. Children started
+ * from the nested jars through Spring Boot's launcher boot about twice as slowly as from
+ * plain files, and an arbiter starts many children: one unpacking at start-up pays for
+ * itself at once. The application's classes go into a jar of their own, keeping their
+ * times: the JVM archives classes from jars only, and checks their times.
  */
 final class ExecutableJar {
 
@@ -29,6 +39,8 @@ final class ExecutableJar {
 	private static final String LIB = "BOOT-INF/lib/";
 
 	private static final String CLASSPATH_INDEX = "BOOT-INF/classpath.idx";
+
+	private static final String CLASSES_JAR = "classes.jar";
 
 	private ExecutableJar() {
 	}
@@ -41,9 +53,51 @@ final class ExecutableJar {
 	 */
 	static String unpack(Path jar, Path directory) {
 		try (ZipFile zip = new ZipFile(jar.toFile())) {
-			Path classes = directory.resolve("classes");
-			Files.createDirectories(classes);
-			List<String> libraries = new ArrayList<>();
+			Files.createDirectories(directory);
+			return unpack(zip, directory);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Cannot unpack " + jar + " for the workers: " + RunFiles.reason(ex), ex);
+		}
+	}
+
+	/**
+	 * Unpacks the application once into a directory named by the jar's content, readable
+	 * by every user, unless it is there already: its files keep their paths and times
+	 * from one run to the next, as the start-up cache needs. Several arbiters may do this
+	 * at once: each unpacks beside it, and the first to rename its copy wins.
+	 * @param jar the executable jar
+	 * @param parent where the unpacked applications are kept
+	 * @return the class path of the unpacked application
+	 */
+	static String unpackOnce(Path jar, Path parent) {
+		try (ZipFile zip = new ZipFile(jar.toFile())) {
+			Path directory = parent.resolve("app-" + Digests.of(jar).substring(0, 24));
+			if (Files.isDirectory(directory)) {
+				return classPath(zip, directory, libraries(zip));
+			}
+			Path unpacking = Files.createTempDirectory(parent, "unpacking-");
+			try {
+				unpack(zip, unpacking);
+				openToEveryone(unpacking);
+				Files.move(unpacking, directory, StandardCopyOption.ATOMIC_MOVE);
+			}
+			catch (FileAlreadyExistsException | DirectoryNotEmptyException ex) {
+				// Another arbiter was first.
+			}
+			finally {
+				deleteTree(unpacking);
+			}
+			return classPath(zip, directory, libraries(zip));
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Cannot unpack " + jar + " for the workers: " + RunFiles.reason(ex), ex);
+		}
+	}
+
+	private static String unpack(ZipFile zip, Path directory) throws IOException {
+		Path classes = directory.resolve(CLASSES_JAR);
+		try (JarOutputStream classesJar = new JarOutputStream(Files.newOutputStream(classes))) {
 			Enumeration<? extends ZipEntry> entries = zip.entries();
 			while (entries.hasMoreElements()) {
 				ZipEntry entry = entries.nextElement();
@@ -52,22 +106,61 @@ final class ExecutableJar {
 					continue;
 				}
 				if (name.startsWith(CLASSES)) {
-					copy(zip, entry, classes.resolve(name.substring(CLASSES.length())));
+					ZipEntry copy = new ZipEntry(name.substring(CLASSES.length()));
+					copy.setTime(entry.getTime());
+					classesJar.putNextEntry(copy);
+					try (InputStream in = zip.getInputStream(entry)) {
+						in.transferTo(classesJar);
+					}
+					classesJar.closeEntry();
 				}
 				else if (name.startsWith(LIB) && name.endsWith(".jar")) {
-					copy(zip, entry, directory.resolve(name));
-					libraries.add(name);
+					Path target = directory.resolve(name);
+					copy(zip, entry, target);
+					Files.setLastModifiedTime(target, FileTime.fromMillis(entry.getTime()));
 				}
 			}
-			List<String> classPath = new ArrayList<>();
-			classPath.add(classes.toString());
-			for (String library : ordered(zip, libraries)) {
-				classPath.add(directory.resolve(library).toString());
-			}
-			return String.join(java.io.File.pathSeparator, classPath);
 		}
-		catch (IOException ex) {
-			throw new UncheckedIOException("Cannot unpack " + jar + " for the workers: " + RunFiles.reason(ex), ex);
+		return classPath(zip, directory, libraries(zip));
+	}
+
+	private static List<String> libraries(ZipFile zip) {
+		return zip.stream()
+			.map(ZipEntry::getName)
+			.filter((name) -> name.startsWith(LIB) && name.endsWith(".jar") && !name.contains(".."))
+			.toList();
+	}
+
+	private static String classPath(ZipFile zip, Path directory, List<String> libraries) throws IOException {
+		List<String> classPath = new ArrayList<>();
+		classPath.add(directory.resolve(CLASSES_JAR).toString());
+		for (String library : ordered(zip, libraries)) {
+			classPath.add(directory.resolve(library).toString());
+		}
+		return String.join(java.io.File.pathSeparator, classPath);
+	}
+
+	/**
+	 * Files rw-r--r--, directories rwxr-xr-x, whatever the arbiter's umask: pools may run
+	 * as other users.
+	 */
+	private static void openToEveryone(Path tree) throws IOException {
+		try (Stream<Path> files = Files.walk(tree)) {
+			for (Path file : files.toList()) {
+				Files.setPosixFilePermissions(file,
+						PosixFilePermissions.fromString(Files.isDirectory(file) ? "rwxr-xr-x" : "rw-r--r--"));
+			}
+		}
+	}
+
+	private static void deleteTree(Path directory) throws IOException {
+		if (!Files.exists(directory)) {
+			return;
+		}
+		try (Stream<Path> files = Files.walk(directory)) {
+			for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+				Files.deleteIfExists(file);
+			}
 		}
 	}
 

@@ -66,14 +66,18 @@ public record LaunchSettings(Path javaExecutable, String classPath, boolean exec
 
 	/**
 	 * Returns the class path for children: the arbiter's own, or an executable jar
-	 * unpacked into the run directory.
+	 * unpacked, into the start-up cache's directory if there is one, else into the run
+	 * directory.
 	 * @param runDirectory the arbiter's run directory
+	 * @param cacheDirectory the start-up cache's directory, or null
 	 * @return the class path
 	 */
-	String childClassPath(Path runDirectory) {
-		return this.executableJar
-				? ExecutableJar.unpack(Path.of(this.classPath), runDirectory.resolve(RunDirectory.APP))
-				: this.classPath;
+	String childClassPath(Path runDirectory, Path cacheDirectory) {
+		if (!this.executableJar) {
+			return this.classPath;
+		}
+		return (cacheDirectory != null) ? ExecutableJar.unpackOnce(Path.of(this.classPath), cacheDirectory)
+				: ExecutableJar.unpack(Path.of(this.classPath), runDirectory.resolve(RunDirectory.APP));
 	}
 
 	/**
@@ -83,7 +87,7 @@ public record LaunchSettings(Path javaExecutable, String classPath, boolean exec
 	 * @param mainClass the child's main class
 	 * @param child what the child is told
 	 * @param childClassPath the class path of the children (see
-	 * {@link #childClassPath(Path)})
+	 * {@link #childClassPath(Path, Path)})
 	 * @return the arguments after the {@code java} binary
 	 */
 	static List<String> jvmArguments(List<String> jvmOptions, String mainClass, ChildArguments child,

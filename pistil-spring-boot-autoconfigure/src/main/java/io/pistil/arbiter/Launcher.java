@@ -1,5 +1,7 @@
 package io.pistil.arbiter;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.HashMap;
@@ -12,7 +14,11 @@ import org.apache.commons.logging.LogFactory;
 
 import io.pistil.arbiter.ArbiterEvent.WorkerSpawning;
 import io.pistil.arbiter.ArbiterEvent.WorkerStarted;
+import io.pistil.cache.CachedStart;
+import io.pistil.cache.StartupCache;
 import io.pistil.contract.ChildArguments;
+import io.pistil.contract.RunFiles;
+import io.pistil.contract.Scoreboard;
 import io.pistil.net.Systemd;
 import io.pistil.process.ProcessControl;
 import io.pistil.process.SpawnRequest;
@@ -39,7 +45,7 @@ final class Launcher {
 
 	private final RunDirectory runDirectory;
 
-	private final String childClassPath;
+	private final ChildClassPath childClassPath;
 
 	private final Events events;
 
@@ -50,7 +56,7 @@ final class Launcher {
 	private long nextAge;
 
 	Launcher(long arbiterPid, LaunchSettings launch, ProcessControl processes, ArbiterOptions options,
-			PoolListeners listeners, RunDirectory runDirectory, String childClassPath, Events events) {
+			PoolListeners listeners, RunDirectory runDirectory, ChildClassPath childClassPath, Events events) {
 		this.arbiterPid = arbiterPid;
 		this.launch = launch;
 		this.processes = processes;
@@ -81,12 +87,13 @@ final class Launcher {
 					new IllegalStateException("the scoreboard has room for " + capacity + " workers"));
 		}
 		SpawnedProcess process;
+		CachedStart[] cachedStart = new CachedStart[1];
 		try {
 			this.events.publish(new WorkerSpawning(spec.name(), number));
 			RunAs runAs = spec.runAs().withPrimaryGroup(this.processes);
 			this.runDirectory.prepare(spec, runAs);
 			this.runDirectory.slot(spec, slot).clear();
-			process = this.processes.spawn(runAs.applyTo(request(spec, number, slot)));
+			process = this.processes.spawn(runAs.applyTo(request(spec, number, slot, cachedStart)));
 		}
 		catch (VirtualMachineError ex) {
 			throw ex;
@@ -103,18 +110,19 @@ final class Launcher {
 		this.relays.addAll(streams);
 		WorkerProcess worker = new WorkerProcess(spec, number, slot, process.pid(), this.nextAge++, pool.generation,
 				now, this.options.clock().instant(), streams);
+		worker.cachedStart = cachedStart[0];
 		logger.info("pistil: worker " + worker + " spawned");
 		this.events.publish(new WorkerStarted(spec.name(), number, process.pid()));
 		this.processes.onExit(process.pid()).thenRun(() -> onExit.accept(worker));
 		return worker;
 	}
 
-	/** The spawn request of a worker: this is where user code runs (customizers). */
-	private SpawnRequest request(WorkerSpec spec, int number, int slot) {
-		ChildArguments child = new ChildArguments(this.arbiterPid, spec.name(), this.launch.pathOf(spec.name()), number,
-				slot, this.runDirectory.directory(spec), spec.workerClass(), spec.beanName(), spec.context(),
-				this.launch.applicationClass(), this.launch.profiles(), spec.pause(), spec.args(),
-				this.launch.applicationArguments());
+	/**
+	 * The spawn request of a worker: this is where user code runs (customizers).
+	 * @param cachedStart set to how the worker starts from the start-up cache, if it does
+	 */
+	private SpawnRequest request(WorkerSpec spec, int number, int slot, CachedStart[] cachedStart) {
+		ChildArguments child = childArguments(spec, number, slot, this.runDirectory.directory(spec));
 		Map<String, String> environment = new HashMap<>(this.launch.environment());
 		environment.keySet().removeAll(Systemd.VARIABLES);
 		environment.putAll(spec.environment());
@@ -123,11 +131,53 @@ final class Launcher {
 				jvmOptions, environment);
 		this.options.customizers().forEach((customizer) -> customizer.customize(launch));
 		jvmOptions.addAll(this.listeners.jvmOptions(spec));
-		String mainClass = (spec.type() == ChildType.SUPERVISOR) ? ChildArguments.SUPERVISOR_MAIN_CLASS
-				: ChildArguments.WORKER_MAIN_CLASS;
+		List<String> options = new ArrayList<>();
+		StartupCache cache = this.childClassPath.cache();
+		if (cache != null) {
+			cachedStart[0] = cache
+				.use(spec.name(), jvmOptions,
+						(directory, archiveOptions) -> trainingCommand(spec, directory, archiveOptions, jvmOptions))
+				.orElse(null);
+		}
+		if (cachedStart[0] != null) {
+			options.addAll(cachedStart[0].jvmOptions());
+		}
+		options.addAll(jvmOptions);
 		return new SpawnRequest(this.launch.javaExecutable(),
-				LaunchSettings.jvmArguments(jvmOptions, mainClass, child, this.childClassPath), environment,
-				this.listeners.descriptors(spec));
+				LaunchSettings.jvmArguments(options, mainClass(spec), child, this.childClassPath.entries()),
+				environment, this.listeners.descriptors(spec));
+	}
+
+	/**
+	 * A training run of the start-up cache: a worker of the pool with a scoreboard of its
+	 * own, which stops after its context refresh. It inherits no socket.
+	 */
+	private List<String> trainingCommand(WorkerSpec spec, Path directory, List<String> archiveOptions,
+			List<String> jvmOptions) throws IOException {
+		Scoreboard.create(RunFiles.scoreboard(directory), 1);
+		List<String> options = new ArrayList<>(archiveOptions);
+		options.addAll(jvmOptions);
+		if (spec.type() == ChildType.SUPERVISOR) {
+			// Its arbiter would bind the pools' sockets and spawn workers: it is left
+			// out.
+			options.add("-Dpistil.enabled=false");
+		}
+		List<String> command = new ArrayList<>();
+		command.add(this.launch.javaExecutable().toString());
+		command.addAll(LaunchSettings.jvmArguments(options, mainClass(spec), childArguments(spec, 0, 0, directory),
+				this.childClassPath.entries()));
+		return command;
+	}
+
+	private ChildArguments childArguments(WorkerSpec spec, int number, int slot, Path directory) {
+		return new ChildArguments(this.arbiterPid, spec.name(), this.launch.pathOf(spec.name()), number, slot,
+				directory, spec.workerClass(), spec.beanName(), spec.context(), this.launch.applicationClass(),
+				this.launch.profiles(), spec.pause(), spec.args(), this.launch.applicationArguments());
+	}
+
+	private static String mainClass(WorkerSpec spec) {
+		return (spec.type() == ChildType.SUPERVISOR) ? ChildArguments.SUPERVISOR_MAIN_CLASS
+				: ChildArguments.WORKER_MAIN_CLASS;
 	}
 
 	/**

@@ -24,7 +24,8 @@ final class PoolSnapshots {
 		List<WorkerSnapshot> workers = pool.workers.stream()
 			.sorted(Comparator.comparingInt((WorkerProcess worker) -> worker.number).thenComparingLong((w) -> w.age))
 			.map((worker) -> new WorkerSnapshot(worker.number, worker.pid, state(worker, watchdog), worker.generation,
-					worker.startedAt, Duration.ofNanos(now - worker.lastSeen), worker.requests))
+					worker.startedAt, Duration.ofNanos(now - worker.lastSeen), worker.requests,
+					worker.cachedStart != null))
 			.toList();
 		long live = pool.workers.stream().mapToLong((worker) -> worker.requests).sum();
 		return new PoolSnapshot(pool.name(), pool.spec.type(), pool.state, pool.desired, pool.active().size(),

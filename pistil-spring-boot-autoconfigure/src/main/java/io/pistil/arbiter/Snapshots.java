@@ -76,9 +76,10 @@ public final class Snapshots {
 	 * @param heartbeatAge time since its last heartbeat (since its spawn before it is
 	 * ready)
 	 * @param requests requests it has handled
+	 * @param startupCache whether it started from the start-up cache
 	 */
 	public record WorkerSnapshot(int number, long pid, WorkerState state, long generation, Instant startedAt,
-			Duration heartbeatAge, long requests) {
+			Duration heartbeatAge, long requests, boolean startupCache) {
 	}
 
 }

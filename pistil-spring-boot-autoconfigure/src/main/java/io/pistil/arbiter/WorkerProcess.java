@@ -3,6 +3,8 @@ package io.pistil.arbiter;
 import java.time.Instant;
 import java.util.EnumSet;
 import java.util.List;
+
+import io.pistil.cache.CachedStart;
 import java.util.Map;
 import java.util.Set;
 
@@ -65,6 +67,9 @@ final class WorkerProcess {
 	final Instant startedAt;
 
 	final List<OutputRelay> relays;
+
+	/** How it started from the start-up cache, or null if it started without. */
+	CachedStart cachedStart;
 
 	private Phase phase = Phase.BOOTING;
 

@@ -117,6 +117,7 @@ public final class PistilAutoConfiguration {
 			.withHeartbeats(heartbeats.orderedStream().toList())
 			.withReloadSource(new ReloadedSpecs(environment, context, declared, beanFactory, classLoader))
 			.withStrategy(node.getStrategy())
+			.withStartupCache(properties.getCache().effectiveDirectory(System.getenv()))
 			.withMaxBooting((properties.getMaxBooting() != null) ? properties.getMaxBooting()
 					: ArbiterOptions.defaultMaxBooting());
 		Arbiter arbiter = new Arbiter(specs, launch, processControl, options);

@@ -76,6 +76,9 @@ public class PistilProperties {
 	 */
 	private boolean leanJvmOptions = true;
 
+	/** The workers' start-up cache. */
+	private final Cache cache = new Cache();
+
 	/**
 	 * Settings every pool takes unless it sets its own (or its annotation does): the keys
 	 * of pistil.workers.<name> that are not a pool's alone. Their jvm-options go ahead of
@@ -143,6 +146,10 @@ public class PistilProperties {
 
 	public void setLeanJvmOptions(boolean leanJvmOptions) {
 		this.leanJvmOptions = leanJvmOptions;
+	}
+
+	public Cache getCache() {
+		return this.cache;
 	}
 
 	public PoolSettings getDefaults() {
@@ -217,6 +224,61 @@ public class PistilProperties {
 	 * supervised and stopped, and how their JVMs start.
 	 */
 	@ConfigurationPropertiesSource
+	/**
+	 * The workers' start-up cache: class archives (AppCDS before JDK 25, the AOT cache
+	 * from JDK 25) made by a training run of each pool's worker and kept between runs.
+	 */
+	public static class Cache {
+
+		/** Whether workers start from a start-up cache. */
+		private boolean enabled = true;
+
+		/**
+		 * Where the archives and the unpacked application are kept. Defaults to systemd's
+		 * CACHE_DIRECTORY when set, else pistil-cache-<user> in java.io.tmpdir. It must
+		 * belong to the arbiter's user and be writable by nobody else.
+		 */
+		private Path directory;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public Path getDirectory() {
+			return this.directory;
+		}
+
+		public void setDirectory(Path directory) {
+			this.directory = directory;
+		}
+
+		/**
+		 * The directory the cache uses.
+		 * @param environment the process environment
+		 * @return the directory, or null if the cache is disabled
+		 */
+		public Path effectiveDirectory(Map<String, String> environment) {
+			if (!this.enabled) {
+				return null;
+			}
+			if (this.directory != null) {
+				return this.directory.toAbsolutePath();
+			}
+			String systemd = environment.get("CACHE_DIRECTORY");
+			if (systemd != null && !systemd.isBlank()) {
+				// systemd may list several, separated by ':'; the first is the unit's
+				// own.
+				return Path.of(systemd.split(":")[0]);
+			}
+			return Path.of(System.getProperty("java.io.tmpdir"), "pistil-cache-" + System.getProperty("user.name"));
+		}
+
+	}
+
 	public static class PoolSettings {
 
 		/**

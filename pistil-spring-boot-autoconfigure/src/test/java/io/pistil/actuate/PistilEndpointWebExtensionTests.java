@@ -46,8 +46,8 @@ class PistilEndpointWebExtensionTests {
 			new PistilEndpoint(this.arbiter));
 
 	PistilEndpointWebExtensionTests() {
-		PoolSnapshot ticks = new PoolSnapshot("ticks", ChildType.WORKER, PoolState.RUNNING, 2, 1, 1, 0, 3, 0, 0,
-				List.of(new WorkerSnapshot(1, WORKER_PID, WorkerState.IDLE, 0, Instant.now(), Duration.ZERO, 0)));
+		PoolSnapshot ticks = new PoolSnapshot("ticks", ChildType.WORKER, PoolState.RUNNING, 2, 1, 1, 0, 3, 0, 0, List
+			.of(new WorkerSnapshot(1, WORKER_PID, WorkerState.IDLE, 0, Instant.now(), Duration.ZERO, 0, false)));
 		given(this.arbiter.poolNames()).willReturn(List.of("ticks"));
 		given(this.arbiter.snapshot())
 			.willReturn(new ArbiterSnapshot(1, ArbiterState.RUNNING, Instant.now(), List.of(ticks)));

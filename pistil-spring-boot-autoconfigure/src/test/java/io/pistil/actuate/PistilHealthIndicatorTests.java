@@ -84,7 +84,8 @@ class PistilHealthIndicatorTests {
 
 	private static PoolSnapshot pool(String name, int desired, int ready) {
 		List<WorkerSnapshot> workers = LongStream.rangeClosed(1, ready)
-			.mapToObj((pid) -> new WorkerSnapshot((int) pid, pid, WorkerState.IDLE, 0, Instant.now(), Duration.ZERO, 0))
+			.mapToObj((pid) -> new WorkerSnapshot((int) pid, pid, WorkerState.IDLE, 0, Instant.now(), Duration.ZERO, 0,
+					false))
 			.toList();
 		return new PoolSnapshot(name, ChildType.WORKER, PoolState.RUNNING, desired, ready, ready, 0, 64, 0, 0, workers);
 	}

@@ -104,9 +104,9 @@ class PistilMetricsTests {
 	@Test
 	void restartsAndHeartbeatAgeComeFromTheSnapshot() {
 		WorkerSnapshot lagging = new WorkerSnapshot(1, 101, WorkerState.BUSY, 0, Instant.now(), Duration.ofSeconds(7),
-				0);
+				0, false);
 		WorkerSnapshot booting = new WorkerSnapshot(2, 102, WorkerState.BOOTING, 0, Instant.now(),
-				Duration.ofSeconds(30), 0);
+				Duration.ofSeconds(30), 0, false);
 		given(this.arbiter.snapshot()).willReturn(snapshot(new PoolSnapshot("web", ChildType.WORKER, PoolState.RUNNING,
 				2, 2, 1, 0, 64, 4, 0, List.of(lagging, worker(103, WorkerState.IDLE, 0), booting))));
 		PistilMetrics metrics = bound();
@@ -144,7 +144,7 @@ class PistilMetricsTests {
 	}
 
 	private static WorkerSnapshot worker(long pid, WorkerState state, long requests) {
-		return new WorkerSnapshot((int) pid - 100, pid, state, 0, Instant.now(), Duration.ZERO, requests);
+		return new WorkerSnapshot((int) pid - 100, pid, state, 0, Instant.now(), Duration.ZERO, requests, false);
 	}
 
 }

@@ -7,12 +7,14 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
+import java.util.zip.ZipFile;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,11 +50,15 @@ class ExecutableJarTests {
 
 		String classPath = ExecutableJar.unpack(jar, target);
 
-		Path classes = target.resolve("classes");
+		Path classes = target.resolve("classes.jar");
 		Path x = target.resolve("BOOT-INF/lib/x.jar");
 		Path y = target.resolve("BOOT-INF/lib/y.jar");
-		assertThat(classes.resolve("a/B.class")).hasBinaryContent(CLASS_BYTES);
-		assertThat(classes.resolve("application.properties")).hasContent("greeting=hello");
+		try (ZipFile classesJar = new ZipFile(classes.toFile())) {
+			assertThat(classesJar.getInputStream(classesJar.getEntry("a/B.class")).readAllBytes())
+				.isEqualTo(CLASS_BYTES);
+			assertThat(classesJar.getInputStream(classesJar.getEntry("application.properties")).readAllBytes())
+				.isEqualTo(bytes("greeting=hello"));
+		}
 		assertThat(x).hasContent("x jar");
 		assertThat(y).hasContent("y jar");
 		assertThat(classPath.split(File.pathSeparator)).containsExactly(classes.toString(), y.toString(), x.toString());
@@ -71,7 +77,7 @@ class ExecutableJarTests {
 
 		try (var files = Files.walk(target)) {
 			assertThat(files.filter(Files::isRegularFile).map((file) -> target.relativize(file).toString()))
-				.containsExactly("classes/a/B.class");
+				.containsExactly("classes.jar");
 		}
 	}
 
@@ -85,7 +91,7 @@ class ExecutableJarTests {
 
 		String classPath = ExecutableJar.unpack(jar(entries), target);
 
-		assertThat(classPath.split(File.pathSeparator)).containsExactly(target.resolve("classes").toString(),
+		assertThat(classPath.split(File.pathSeparator)).containsExactly(target.resolve("classes.jar").toString(),
 				target.resolve("BOOT-INF/lib/x.jar").toString(), target.resolve("BOOT-INF/lib/y.jar").toString());
 	}
 
@@ -101,7 +107,7 @@ class ExecutableJarTests {
 
 		String classPath = ExecutableJar.unpack(jar(entries), target);
 
-		assertThat(classPath.split(File.pathSeparator)).containsExactly(target.resolve("classes").toString(),
+		assertThat(classPath.split(File.pathSeparator)).containsExactly(target.resolve("classes.jar").toString(),
 				target.resolve("BOOT-INF/lib/y.jar").toString(), target.resolve("BOOT-INF/lib/x.jar").toString(),
 				target.resolve("BOOT-INF/lib/w.jar").toString());
 		assertThat(target.resolve("BOOT-INF/lib/gone.jar")).doesNotExist();
@@ -117,11 +123,37 @@ class ExecutableJarTests {
 
 		String classPath = ExecutableJar.unpack(jar(entries), target);
 
-		assertThat(classPath).isEqualTo(target.resolve("classes").toString());
+		assertThat(classPath).isEqualTo(target.resolve("classes.jar").toString());
 		try (var files = Files.walk(this.directory)) {
 			assertThat(files.filter(Files::isRegularFile).map((file) -> file.getFileName().toString()))
-				.containsExactlyInAnyOrder("boot.jar", "B.class");
+				.containsExactlyInAnyOrder("boot.jar", "classes.jar");
 		}
+	}
+
+	@Test
+	void unpacksOnceIntoADirectoryNamedByTheJarsContentKeepingEntryTimes() throws IOException {
+		Map<String, byte[]> entries = new LinkedHashMap<>();
+		entries.put("BOOT-INF/classes/a/B.class", CLASS_BYTES);
+		entries.put("BOOT-INF/lib/x.jar", bytes("x jar"));
+		Path jar = jar(entries);
+		Path cache = Files.createDirectory(this.directory.resolve("cache"));
+
+		String first = ExecutableJar.unpackOnce(jar, cache);
+		Path library = Path.of(first.split(File.pathSeparator)[1]);
+		long unpackedAt = Files.getLastModifiedTime(library).toMillis();
+		String again = ExecutableJar.unpackOnce(jar, cache);
+		entries.put("BOOT-INF/lib/x.jar", bytes("x jar, version 2"));
+		String changed = ExecutableJar.unpackOnce(jar(entries), cache);
+
+		assertThat(again).isEqualTo(first);
+		assertThat(Files.getLastModifiedTime(library).toMillis()).isEqualTo(unpackedAt);
+		assertThat(changed).isNotEqualTo(first);
+		assertThat(Path.of(changed.split(File.pathSeparator)[1])).hasContent("x jar, version 2");
+		try (var directories = Files.list(cache)) {
+			assertThat(directories.map((path) -> path.getFileName().toString())).hasSize(2)
+				.allMatch((name) -> name.startsWith("app-"));
+		}
+		assertThat(Files.getPosixFilePermissions(library)).isEqualTo(PosixFilePermissions.fromString("rw-r--r--"));
 	}
 
 	@Test
