@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 /** The kind of class archive a JVM can make from a training run and map at start. */
-public enum ArchiveKind {
+enum ArchiveKind {
 
 	/**
 	 * A dynamic application class-data archive (JDK 13 and later), written when the

@@ -1,7 +1,7 @@
 package io.pistil.cache;
 
 /** Where an archive of the start-up cache stands, for this arbiter. */
-public enum ArchiveState {
+enum ArchiveState {
 
 	/** Being trained; workers start without it meanwhile. */
 	TRAINING,

@@ -147,14 +147,6 @@ public final class StartupCache implements AutoCloseable {
 		}
 	}
 
-	public Path directory() {
-		return this.directory;
-	}
-
-	public ArchiveKind kind() {
-		return this.kind;
-	}
-
 	/**
 	 * How a worker of a pool starts from the cache, if it can now; if its archive is not
 	 * made yet, its training is started.
@@ -275,16 +267,6 @@ public final class StartupCache implements AutoCloseable {
 
 	private static String seconds(Duration duration) {
 		return String.format("%.2f s", duration.toNanos() / 1e9);
-	}
-
-	/**
-	 * The state of a pool's archive, for whoever shows it.
-	 * @param start how a worker started, or null
-	 * @return its archive's state, or null if it started without one
-	 */
-	public ArchiveState state(CachedStart start) {
-		Archive archive = (start != null) ? this.archives.get(start.archive()) : null;
-		return (archive != null) ? archive.state() : null;
 	}
 
 	/** Stops a training run under way; archives made stay for the next run. */
