@@ -55,7 +55,9 @@ class PistilEndpointIT extends ArbiterTestSupport {
 		List<Map<String, Object>> workers = pool.read("$.workers");
 		assertThat(workers).hasSize(2).allSatisfy((worker) -> {
 			assertThat(worker).containsOnlyKeys("number", "pid", "state", "startedAt", "heartbeatAgeMillis", "requests",
-					"rssBytes");
+					"rssBytes", "startupCache");
+			assertThat(worker.get("startupCache")).as("a class path of directories: no start-up cache")
+				.isEqualTo(false);
 			assertThat(ticks).containsEntry((Integer) worker.get("number"), ((Number) worker.get("pid")).longValue());
 			assertThat(worker.get("state")).isIn("idle", "busy");
 			assertThat(Instant.parse((String) worker.get("startedAt"))).isBetween(launched, Instant.now());
