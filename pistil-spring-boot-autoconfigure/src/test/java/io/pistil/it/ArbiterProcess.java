@@ -286,7 +286,8 @@ public final class ArbiterProcess implements AutoCloseable {
 					.thenComparingLong(ProcessHandle::pid))
 				.forEach((child) -> {
 					String name = workerName(child);
-					if (name != null && name.startsWith(pool + ".") && child.isAlive()) {
+					// Number 0 is a run that trains the start-up cache, never a worker.
+					if (name != null && name.startsWith(pool + ".") && !name.equals(pool + ".0") && child.isAlive()) {
 						workers.put(Integer.parseInt(name.substring(pool.length() + 1)), child.pid());
 					}
 				}));
