@@ -17,7 +17,6 @@ import io.pistil.arbiter.ArbiterEvent.ArbiterStopping;
 import io.pistil.arbiter.ArbiterEvent.WorkerReady;
 import io.pistil.arbiter.Snapshots.ArbiterSnapshot;
 import io.pistil.arbiter.Snapshots.PoolSnapshot;
-import io.pistil.cache.StartupCache;
 import io.pistil.process.ProcessControl;
 
 /**
@@ -47,7 +46,7 @@ final class Engine implements ArbiterLoop.Body, Watchdog.Findings {
 
 	private final RunDirectory runDirectory;
 
-	private final StartupCache cache;
+	private final CachedStarts cachedStarts;
 
 	private final Events events;
 
@@ -89,7 +88,7 @@ final class Engine implements ArbiterLoop.Body, Watchdog.Findings {
 		this.lifecycle = lifecycle;
 		this.listeners = listeners;
 		this.runDirectory = runDirectory;
-		this.cache = childClassPath.cache();
+		this.cachedStarts = new CachedStarts(childClassPath.cache());
 		this.commands = commands;
 		this.events = new Events(options.listeners());
 		this.signals = new WorkerSignals(processes, this.events);
@@ -220,34 +219,16 @@ final class Engine implements ArbiterLoop.Body, Watchdog.Findings {
 		long now = now();
 		Exit exit = this.reaper.reap(pool, worker, now);
 		this.replacements.ended(pool, worker);
-		if (!refusedCache(pool, exit)) {
+		if (!this.cachedStarts.refused(pool, exit)) {
 			this.supervisor.ended(pool, exit, now);
 		}
 		afterCommand();
 	}
 
-	/**
-	 * A worker that died before it was ready with the start-up cache: the cache is
-	 * discarded, and the pool starts a worker without it, as if nothing had happened
-	 * (outside a reload, which judges its new workers itself).
-	 */
-	private boolean refusedCache(Pool pool, Exit exit) {
-		WorkerProcess worker = exit.worker();
-		if (worker.cachedStart == null || worker.wasReady() || exit.requested() || pool.state == PoolState.RELOADING
-				|| !this.cache.refused(worker.cachedStart, worker.toString())) {
-			return false;
-		}
-		logger.warn("pistil: worker " + worker + " " + exit.status() + " before it was ready with the start-up cache; "
-				+ "starting one without it");
-		return true;
-	}
-
 	@Override
 	public void ready(WorkerProcess worker, long now) {
 		Duration bootTime = Duration.ofNanos(now - worker.spawnedAt);
-		if (this.cache != null) {
-			this.cache.booted(worker.spec.name(), worker.cachedStart != null, bootTime);
-		}
+		this.cachedStarts.ready(worker, bootTime);
 		logger.info("pistil: worker " + worker + " ready in " + Watchdog.seconds(bootTime.toNanos()));
 		this.events.publish(new WorkerReady(worker.spec.name(), worker.number, worker.pid, bootTime));
 		this.replacements.ready(worker, now);
@@ -370,9 +351,7 @@ final class Engine implements ArbiterLoop.Body, Watchdog.Findings {
 
 	private void closeEverything() {
 		this.launcher.awaitOutput();
-		if (this.cache != null) {
-			this.cache.close();
-		}
+		this.cachedStarts.close();
 		this.listeners.close();
 		this.runDirectory.close();
 		publishSnapshot(now());
