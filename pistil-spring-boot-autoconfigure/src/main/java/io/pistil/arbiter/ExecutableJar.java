@@ -14,7 +14,6 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.Enumeration;
 import java.util.List;
 import java.util.jar.JarOutputStream;
@@ -86,7 +85,7 @@ final class ExecutableJar {
 				// Another arbiter was first.
 			}
 			finally {
-				deleteTree(unpacking);
+				RunFiles.deleteTree(unpacking);
 			}
 			return classPath(zip, directory, libraries(zip));
 		}
@@ -149,17 +148,6 @@ final class ExecutableJar {
 			for (Path file : files.toList()) {
 				Files.setPosixFilePermissions(file,
 						PosixFilePermissions.fromString(Files.isDirectory(file) ? "rwxr-xr-x" : "rw-r--r--"));
-			}
-		}
-	}
-
-	private static void deleteTree(Path directory) throws IOException {
-		if (!Files.exists(directory)) {
-			return;
-		}
-		try (Stream<Path> files = Files.walk(directory)) {
-			for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
-				Files.deleteIfExists(file);
 			}
 		}
 	}

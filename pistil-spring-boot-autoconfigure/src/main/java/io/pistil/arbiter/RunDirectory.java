@@ -13,7 +13,6 @@ import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipalLookupService;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -245,10 +244,8 @@ final class RunDirectory implements AutoCloseable {
 	}
 
 	private static void deleteTree(Path directory) {
-		try (Stream<Path> files = Files.walk(directory)) {
-			for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
-				Files.deleteIfExists(file);
-			}
+		try {
+			RunFiles.deleteTree(directory);
 		}
 		catch (IOException | UncheckedIOException ex) {
 			logger.warn("pistil: cannot delete " + directory + ": " + ex);

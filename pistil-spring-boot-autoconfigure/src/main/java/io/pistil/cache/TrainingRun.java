@@ -6,14 +6,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+
+import io.pistil.contract.RunFiles;
 
 /**
  * Trains one archive: a run of a pool's worker that writes it, then a JVM that must map
@@ -114,10 +114,8 @@ final class TrainingRun {
 	}
 
 	private static void deleteTree(Path directory) {
-		try (Stream<Path> files = Files.walk(directory)) {
-			for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
-				Files.deleteIfExists(file);
-			}
+		try {
+			RunFiles.deleteTree(directory);
 		}
 		catch (IOException ex) {
 			logger.debug("pistil: cannot delete " + directory, ex);

@@ -7,7 +7,9 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Comparator;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * The files of an arbiter's run directory that its children use too: the scoreboard, the
@@ -84,6 +86,22 @@ public final class RunFiles {
 			return (failure.getReason() != null) ? failure.getReason() : failure.getClass().getSimpleName();
 		}
 		return String.valueOf(ex.getMessage());
+	}
+
+	/**
+	 * Deletes a directory and everything in it; nothing if it is not there.
+	 * @param directory the directory
+	 * @throws IOException if part of it cannot be deleted
+	 */
+	public static void deleteTree(Path directory) throws IOException {
+		if (!Files.exists(directory)) {
+			return;
+		}
+		try (Stream<Path> files = Files.walk(directory)) {
+			for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+				Files.deleteIfExists(file);
+			}
+		}
 	}
 
 }
